@@ -1,0 +1,141 @@
+"""One fixed example per message type: the source of the golden JSON files.
+
+Regenerate the files with ``uv run python -m imc_contracts.examples``; the tests check
+that the files and these examples agree in both directions.
+"""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from imc_contracts import messages as m
+from imc_contracts.envelope import Envelope, MessageType
+
+GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden"
+
+_ORG = UUID("0192f5a0-0000-7000-8000-000000000001")
+_APP = UUID("0192f5a0-0000-7000-8000-000000000002")
+_DECISION = UUID("0192f5a0-0000-7000-8000-000000000003")
+_SITE = UUID("0192f5a0-0000-7000-8000-000000000004")
+_DOC = UUID("0192f5a0-0000-7000-8000-000000000005")
+_ROADMAP = UUID("0192f5a0-0000-7000-8000-000000000006")
+_CORRELATION = UUID("0192f5a0-0000-7000-8000-0000000000c0")
+_LEADER = m.Leader(full_name="Иванова Ольга Петровна", position="заместитель директора по УВР")
+_CO_LEADER = m.Leader(full_name="Петрова Анна Сергеевна", position="методист МБУ ИМЦ УО")
+_TOPIC = "Формирование функциональной грамотности обучающихся"
+
+PAYLOADS: dict[str, msgspec.Struct] = {
+    m.ORGANISATION_UPSERTED.routing_key: m.OrganisationUpserted(
+        organisation_id=_ORG,
+        full_name="Муниципальное бюджетное общеобразовательное учреждение "
+        "«Яйская средняя общеобразовательная школа № 1»",
+        short_name="МБОУ «Яйская СОШ № 1»",
+        kind="school",
+        address="пгт Яя, ул. Школьная, 1",
+        email="sosh1@yaya.example.ru",
+        director_name="Смирнова Елена Викторовна",
+    ),
+    m.APPLICATION_SUBMITTED.routing_key: m.ApplicationSubmitted(
+        application_id=_APP,
+        organisation_id=_ORG,
+        organisation_short_name="МБОУ «Яйская СОШ № 1»",
+        site_kind="osmp",
+        topic=_TOPIC,
+        documents=(
+            m.SubmittedDocument(
+                kind="statement", filename="zayavlenie.pdf",
+                content_type="application/pdf", size=10240, sha256="a" * 64,
+            ),
+        ),
+    ),
+    m.DECISION_MADE.routing_key: m.DecisionMade(
+        decision_id=_DECISION,
+        application_id=_APP,
+        organisation_id=_ORG,
+        organisation_full_name="Муниципальное бюджетное общеобразовательное учреждение "
+        "«Яйская средняя общеобразовательная школа № 1»",
+        organisation_short_name="МБОУ «Яйская СОШ № 1»",
+        site_kind="osmp",
+        topic=_TOPIC,
+        outcome="assigned",
+        decided_on=date(2026, 10, 14),
+        council_protocol="протокол № 2 от 14.10.2026",
+        term_years=2,
+        term_start=date(2026, 10, 15),
+        term_end=date(2028, 10, 14),
+        leader=_LEADER,
+        co_leader=_CO_LEADER,
+        order_number="45-од",
+        order_date=date(2026, 10, 15),
+    ),
+    m.SITE_STATUS_CHANGED.routing_key: m.SiteStatusChanged(
+        site_id=_SITE,
+        organisation_id=_ORG,
+        organisation_full_name="Муниципальное бюджетное общеобразовательное учреждение "
+        "«Яйская средняя общеобразовательная школа № 1»",
+        organisation_short_name="МБОУ «Яйская СОШ № 1»",
+        kind="osmp",
+        status="active",
+        previous_status=None,
+        topic=_TOPIC,
+        term_start=date(2026, 10, 15),
+        term_end=date(2028, 10, 14),
+        leader=_LEADER,
+        co_leader=_CO_LEADER,
+        order_number="45-од",
+        order_date=date(2026, 10, 15),
+        decision_id=_DECISION,
+    ),
+    m.DOCUMENT_GENERATED.routing_key: m.DocumentGenerated(
+        document_id=_DOC,
+        kind="order_site_status",
+        title="О присвоении статуса опорной (стажировочной) методической площадки",
+        number="45-од",
+        organisation_id=_ORG,
+        subject_id=_DECISION,
+        files=(
+            m.GeneratedFile(
+                format="pdf", path=f"/documents/{_DOC}/file.pdf", size=35120, sha256="b" * 64
+            ),
+        ),
+    ),
+    m.ROADMAP_OPENED.routing_key: m.RoadmapOpened(
+        roadmap_id=_ROADMAP, site_id=_SITE, organisation_id=_ORG,
+        title="Дорожная карта ОСМП МБОУ «Яйская СОШ № 1»",
+    ),
+}
+
+
+def example(message: MessageType[Any]) -> Envelope[Any]:
+    """The fixed example envelope of ``message``."""
+    return Envelope(
+        id=UUID("0192f5a0-0000-7000-8000-0000000000e0"),
+        type=message.type,
+        version=message.version,
+        occurred_at=datetime(2026, 10, 15, 9, 30, tzinfo=UTC),
+        district="yaya",
+        source=message.type.split(".", 1)[0],
+        correlation_id=_CORRELATION,
+        causation_id=None,
+        payload=PAYLOADS[message.routing_key],
+    )
+
+
+def golden_path(message: MessageType[Any]) -> Path:
+    """Where the golden JSON of ``message`` lives."""
+    return GOLDEN_DIR / f"{message.routing_key}.json"
+
+
+def write_golden() -> None:
+    """Write every golden file from the examples."""
+    GOLDEN_DIR.mkdir(exist_ok=True)
+    for message in m.ALL_MESSAGES:
+        data = msgspec.json.format(msgspec.json.encode(example(message)), indent=2)
+        golden_path(message).write_bytes(data + b"\n")
+
+
+if __name__ == "__main__":
+    write_golden()

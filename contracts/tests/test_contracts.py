@@ -1,0 +1,72 @@
+"""Golden examples are tested both ways; the AsyncAPI document stays current."""
+
+import json
+from uuid import UUID
+
+import msgspec
+import pytest
+
+from imc_contracts import ALL_MESSAGES, BY_ROUTING_KEY, DECISION_MADE, SITE_STATUS_CHANGED, names
+from imc_contracts.asyncapi import DOCUMENT_PATH, render
+from imc_contracts.examples import example, golden_path
+
+
+@pytest.mark.parametrize("message", ALL_MESSAGES, ids=lambda m: m.routing_key)
+def test_golden_decodes_to_example(message):
+    decoded = message.decode(golden_path(message).read_bytes())
+    assert decoded == example(message)
+
+
+@pytest.mark.parametrize("message", ALL_MESSAGES, ids=lambda m: m.routing_key)
+def test_example_encodes_to_golden(message):
+    encoded = json.loads(msgspec.json.encode(example(message)))
+    assert encoded == json.loads(golden_path(message).read_bytes())
+
+
+@pytest.mark.parametrize("message", ALL_MESSAGES, ids=lambda m: m.routing_key)
+def test_new_envelope_round_trips(message):
+    payload = example(message).payload
+    envelope = message.new(payload, district="mariinsk", source="test")
+    assert envelope.id.version == 7
+    assert envelope.occurred_at.utcoffset() is not None
+    assert message.decode(msgspec.json.encode(envelope)) == envelope
+
+
+def test_routing_keys_follow_the_naming_rule():
+    for key, message in BY_ROUTING_KEY.items():
+        service, entity, event, version = key.split(".")
+        assert version == f"v{message.version}"
+        assert all((service, entity, event))
+    assert SITE_STATUS_CHANGED.routing_key == names.SITE_STATUS_CHANGED_V1
+    assert DECISION_MADE.routing_key == names.DECISION_MADE_V1
+
+
+def test_decode_rejects_a_message_of_another_type():
+    data = golden_path(SITE_STATUS_CHANGED).read_bytes()
+    with pytest.raises(msgspec.ValidationError):
+        DECISION_MADE.decode(data)
+
+
+def test_decode_rejects_a_missing_field_naming_it():
+    raw = json.loads(golden_path(SITE_STATUS_CHANGED).read_bytes())
+    del raw["payload"]["topic"]
+    with pytest.raises(msgspec.ValidationError, match="topic"):
+        SITE_STATUS_CHANGED.decode(json.dumps(raw).encode())
+
+
+def test_unknown_fields_are_ignored_for_additive_evolution():
+    raw = json.loads(golden_path(SITE_STATUS_CHANGED).read_bytes())
+    raw["payload"]["added_later"] = "x"
+    decoded = SITE_STATUS_CHANGED.decode(json.dumps(raw).encode())
+    assert decoded.payload.site_id == UUID(raw["payload"]["site_id"])
+
+
+def test_asyncapi_document_is_current():
+    assert DOCUMENT_PATH.read_bytes() == render(), (
+        "run: uv run python -m imc_contracts.asyncapi"
+    )
+
+
+def test_asyncapi_lists_every_message():
+    document = json.loads(render())
+    assert set(document["components"]["messages"]) == set(BY_ROUTING_KEY)

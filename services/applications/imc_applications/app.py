@@ -1,0 +1,31 @@
+"""Composition root of the applications service."""
+
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.di import Provide
+
+from imc_applications.api.controllers import ApplicationController
+from imc_applications.services.registry_client import RegistryClient
+from imc_applications.services.storage import FileStore
+from imc_applications.settings import ApplicationsSettings, get_settings
+from imc_shared.runtime import Runtime
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+
+
+def create_app(settings: ApplicationsSettings | None = None) -> Litestar:
+    """Build the applications service: its runtime and HTTP app."""
+    settings = settings or get_settings()
+    runtime = Runtime(settings, migrations=MIGRATIONS)
+    registry = RegistryClient(settings.registry_url)
+    store = FileStore(Path(settings.storage_dir))
+    return runtime.http_app(
+        [ApplicationController],
+        title="Заявки и решения — ИМЦ",
+        dependencies={
+            "registry": Provide(lambda: registry, sync_to_thread=False),
+            "store": Provide(lambda: store, sync_to_thread=False),
+        },
+        request_max_body_size=3 * settings.max_upload_bytes + 1024 * 1024,
+    )

@@ -1,0 +1,1 @@
+"""Applications persistence: models and migrations."""

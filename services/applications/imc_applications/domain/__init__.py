@@ -1,0 +1,1 @@
+"""Application and decision rules: pure, no I/O."""

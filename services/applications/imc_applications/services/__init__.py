@@ -1,0 +1,1 @@
+"""Applications use cases: each owns its transaction."""

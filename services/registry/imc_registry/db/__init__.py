@@ -1,0 +1,1 @@
+"""Registry persistence: models and migrations."""

@@ -1,0 +1,1 @@
+"""Registry rules: pure, no I/O."""

@@ -1,0 +1,2 @@
+"""The library every IMC service uses: settings, logging, database, broker, outbox,
+inbox, HTTP app factory."""
