@@ -7,7 +7,7 @@ the consumers and the outbox relay, in that order.
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 import uvicorn
@@ -24,6 +24,16 @@ from imc_shared.outbox import Outbox, OutboxRelay
 from imc_shared.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
+
+
+class Worker(Protocol):
+    """A background loop a service runs beside its consumers (e.g. a mail sender)."""
+
+    def start(self) -> None:
+        """Start in the background."""
+
+    async def stop(self) -> None:
+        """Stop; unfinished work stays for the next start."""
 
 
 class Runtime:
@@ -55,6 +65,7 @@ class Runtime:
             publisher=self.publisher,
             service=settings.service,
         )
+        self.workers: list[Worker] = [self.relay]
         self.started = False
 
     async def start(self) -> None:
@@ -64,13 +75,15 @@ class Runtime:
         await declare_topology(self.broker)
         await self.consumers.declare_dead_letter_queues()
         await self.broker.start()
-        self.relay.start()
+        for worker in self.workers:
+            worker.start()
         self.started = True
         log.info("service started", queues=self.consumers.queues)
 
     async def stop(self) -> None:
         """Stop relaying and consuming; close connections."""
-        await self.relay.stop()
+        for worker in reversed(self.workers):
+            await worker.stop()
         await self.broker.stop()
         await self.database.dispose()
         log.info("service stopped")

@@ -79,12 +79,12 @@ class ApplicationController(Controller):
         return Application.of(row)
 
     @get("/", summary="List applications")
-    async def list(self, database: Database, settings: ApplicationsSettings) -> list[Application]:
+    async def index(self, database: Database, settings: ApplicationsSettings) -> list[Application]:
         rows = await applications.list_applications(database=database, district=settings.district)
         return [Application.of(row) for row in rows]
 
     @get("/{application_id:uuid}", summary="One application")
-    async def get(
+    async def show(
         self, application_id: UUID, database: Database, settings: ApplicationsSettings
     ) -> Application:
         row = await applications.get_application(

@@ -30,7 +30,7 @@ class OrganisationController(Controller):
         return Organisation.of(row)
 
     @get("/", summary="List organisations")
-    async def list(
+    async def index(
         self, database: Database, settings: RegistrySettings,
         q: str | None = None, kind: str | None = None,
     ) -> list[Organisation]:
@@ -40,7 +40,7 @@ class OrganisationController(Controller):
         return [Organisation.of(row) for row in rows]
 
     @get("/{organisation_id:uuid}", summary="One organisation")
-    async def get(
+    async def show(
         self, organisation_id: UUID, database: Database, settings: RegistrySettings
     ) -> Organisation:
         row = await organisations.find_organisation(
@@ -56,7 +56,7 @@ class SiteController(Controller):
     tags = ["sites"]
 
     @get("/", summary="List sites")
-    async def list(
+    async def index(
         self, database: Database, settings: RegistrySettings, status: str | None = None
     ) -> list[Site]:
         rows = await sites.list_sites(database=database, district=settings.district, status=status)

@@ -1,0 +1,1 @@
+"""Documents persistence: the register of generated documents."""

@@ -1,0 +1,25 @@
+"""Settings of the documents service."""
+
+from imc_shared.settings import ServiceSettings, load_settings
+
+
+class DocumentsSettings(ServiceSettings, kw_only=True, frozen=True):
+    """Documents settings; letterhead data comes from here, not from templates."""
+
+    storage_dir: str = "var/files/documents"
+    """Folder where generated files are stored."""
+    authority: str = "Информационно-методический центр"
+    """Full name of the issuing IMC, as in the order's header."""
+    place: str = ""
+    """Place of compilation, e.g. «пгт Яя»."""
+    signatory_name: str = ""
+    """Who signs orders: «Фамилия Имя Отчество»."""
+    signatory_position: str = "Директор"
+    """The signatory's position."""
+    soffice: str = ""
+    """LibreOffice executable; found on PATH when empty."""
+
+
+def get_settings() -> DocumentsSettings:
+    """Read the service's settings from the environment."""
+    return load_settings(DocumentsSettings, "documents")

@@ -1,0 +1,1 @@
+"""Aggregator persistence: read models across districts."""

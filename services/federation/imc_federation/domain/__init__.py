@@ -1,0 +1,1 @@
+"""Federation rules: pure, no I/O."""

@@ -1,0 +1,1 @@
+"""Aggregator message handlers."""

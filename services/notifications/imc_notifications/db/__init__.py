@@ -1,0 +1,1 @@
+"""Notifications persistence: models and migrations."""

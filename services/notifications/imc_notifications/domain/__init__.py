@@ -1,0 +1,1 @@
+"""Notification rules and texts: pure, no I/O."""

@@ -1,0 +1,1 @@
+"""Scheduling persistence: models and migrations."""

@@ -1,0 +1,15 @@
+"""Road maps of sites (seeds/001 §4.6)."""
+
+from imc_contracts import SiteStatusChanged
+
+OPENING_STATUSES = frozenset({"active"})
+
+
+def opens_roadmap(change: SiteStatusChanged) -> bool:
+    """A site that becomes active gets a road map."""
+    return change.status in OPENING_STATUSES and change.previous_status is None
+
+
+def roadmap_title(change: SiteStatusChanged) -> str:
+    """«Дорожная карта ОСМП <organisation>»."""
+    return f"Дорожная карта ОСМП {change.organisation_short_name}"
