@@ -1,0 +1,1 @@
+"""Private RabbitMQ nodes and PostgreSQL clusters for tests and ``make run``."""

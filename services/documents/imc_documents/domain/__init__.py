@@ -1,0 +1,1 @@
+"""Domain model of the documents service: what goes into the documents, in Russian."""

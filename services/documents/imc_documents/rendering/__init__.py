@@ -1,0 +1,1 @@
+"""Rendering of documents: DOCX templates (docxtpl) and PDF conversion (LibreOffice)."""
