@@ -49,6 +49,12 @@ class Delivery:
 Handler = Callable[[AsyncSession, Envelope[Any], Delivery], Awaitable[None]]
 
 
+async def _raw_body(message: Any) -> bytes:
+    """Keep the body as bytes: the wrapper decodes it, so a malformed body reaches the
+    wrapper (and the dead-letter queue) instead of failing inside the framework."""
+    return bytes(message.body)
+
+
 class Rejected(Exception):
     """Raised by a handler to refuse a message for good; it goes to the dead-letter queue."""
 
@@ -96,6 +102,7 @@ class Consumers:
             consumer_queue(queue, message.routing_key),
             exchange,
             ack_policy=AckPolicy.MANUAL,
+            decoder=_raw_body,
         )(on_message)
         return queue
 

@@ -1,0 +1,1 @@
+"""HTTP side of the portal: pages, their JSON, and the shapes read from backends."""
