@@ -1,5 +1,6 @@
 """The envelope every message travels in, and the catalogue of message types."""
 
+import builtins
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -44,7 +45,7 @@ class MessageType(Generic[P]):
 
     type: str
     version: int
-    payload: type[P]
+    payload: builtins.type[P]
     summary: str
 
     @property

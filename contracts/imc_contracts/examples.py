@@ -46,8 +46,11 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         topic=_TOPIC,
         documents=(
             m.SubmittedDocument(
-                kind="statement", filename="zayavlenie.pdf",
-                content_type="application/pdf", size=10240, sha256="a" * 64,
+                kind="statement",
+                filename="zayavlenie.pdf",
+                content_type="application/pdf",
+                size=10240,
+                sha256="a" * 64,
             ),
         ),
     ),
@@ -103,7 +106,9 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         ),
     ),
     m.ROADMAP_OPENED.routing_key: m.RoadmapOpened(
-        roadmap_id=_ROADMAP, site_id=_SITE, organisation_id=_ORG,
+        roadmap_id=_ROADMAP,
+        site_id=_SITE,
+        organisation_id=_ORG,
         title="Дорожная карта ОСМП МБОУ «Яйская СОШ № 1»",
     ),
 }

@@ -135,27 +135,39 @@ class RoadmapOpened(msgspec.Struct, frozen=True, kw_only=True):
 
 
 ORGANISATION_UPSERTED = MessageType(
-    "registry.organisation.upserted", 1, OrganisationUpserted,
+    "registry.organisation.upserted",
+    1,
+    OrganisationUpserted,
     "An educational organisation was created or changed.",
 )
 APPLICATION_SUBMITTED = MessageType(
-    "applications.application.submitted", 1, ApplicationSubmitted,
+    "applications.application.submitted",
+    1,
+    ApplicationSubmitted,
     "A school submitted an application for a site status.",
 )
 DECISION_MADE = MessageType(
-    "applications.decision.made", 1, DecisionMade,
+    "applications.decision.made",
+    1,
+    DecisionMade,
     "The methodical council decided on an application.",
 )
 SITE_STATUS_CHANGED = MessageType(
-    "registry.site.status_changed", 1, SiteStatusChanged,
+    "registry.site.status_changed",
+    1,
+    SiteStatusChanged,
     "The status of a site changed.",
 )
 DOCUMENT_GENERATED = MessageType(
-    "documents.document.generated", 1, DocumentGenerated,
+    "documents.document.generated",
+    1,
+    DocumentGenerated,
     "A document was rendered in DOCX and PDF and stored.",
 )
 ROADMAP_OPENED = MessageType(
-    "scheduling.roadmap.opened", 1, RoadmapOpened,
+    "scheduling.roadmap.opened",
+    1,
+    RoadmapOpened,
     "A road map was opened for a new site.",
 )
 

@@ -62,9 +62,7 @@ def test_unknown_fields_are_ignored_for_additive_evolution():
 
 
 def test_asyncapi_document_is_current():
-    assert DOCUMENT_PATH.read_bytes() == render(), (
-        "run: uv run python -m imc_contracts.asyncapi"
-    )
+    assert DOCUMENT_PATH.read_bytes() == render(), "run: uv run python -m imc_contracts.asyncapi"
 
 
 def test_asyncapi_lists_every_message():

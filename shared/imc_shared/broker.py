@@ -8,7 +8,14 @@ of those off.
 from typing import Any
 
 from fast_depends.msgspec import MsgSpecSerializer
-from faststream.rabbit import Channel, ExchangeType, QueueType, RabbitBroker, RabbitExchange, RabbitQueue
+from faststream.rabbit import (
+    Channel,
+    ExchangeType,
+    QueueType,
+    RabbitBroker,
+    RabbitExchange,
+    RabbitQueue,
+)
 
 from imc_contracts import names
 
@@ -47,7 +54,10 @@ def consumer_queue(queue: str, routing_key: str) -> RabbitQueue:
         "x-overflow": "reject-publish",
     }
     return RabbitQueue(
-        queue, queue_type=QueueType.QUORUM, durable=True, arguments=arguments,
+        queue,
+        queue_type=QueueType.QUORUM,
+        durable=True,
+        arguments=arguments,
         routing_key=routing_key,
     )
 
@@ -55,7 +65,9 @@ def consumer_queue(queue: str, routing_key: str) -> RabbitQueue:
 def dead_letter_queue(queue: str) -> RabbitQueue:
     """The dead-letter queue of ``queue``."""
     return RabbitQueue(
-        names.dead_letter_queue(queue), queue_type=QueueType.QUORUM, durable=True,
+        names.dead_letter_queue(queue),
+        queue_type=QueueType.QUORUM,
+        durable=True,
         routing_key=queue,
     )
 

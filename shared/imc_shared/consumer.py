@@ -120,7 +120,7 @@ class Consumers:
             queue=queue,
             routing_key=raw.routing_key or "",
             headers=headers,
-            delivery_count=int(headers.get("x-delivery-count", 0) or 0),
+            delivery_count=int(str(headers.get("x-delivery-count") or 0)),
         )
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(

@@ -5,6 +5,7 @@ It adds ``/health`` (liveness), ``/ready`` (the service's own checks), OpenAPI a
 correlation id and path to the log context.
 """
 
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from uuid import UUID
@@ -57,10 +58,8 @@ def create_http_app(
         )
         header = request.headers.get("x-correlation-id")
         if header:
-            try:
+            with contextlib.suppress(ValueError):
                 bind_correlation_id(UUID(header))
-            except ValueError:
-                pass
 
     return Litestar(
         route_handlers=[health, ready, *route_handlers],

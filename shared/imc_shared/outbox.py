@@ -6,6 +6,7 @@ message id (the inbox), so that is harmless.
 """
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -104,7 +105,9 @@ class OutboxRelay:
         """How many rows wait to be published."""
         async with self.database.sessions() as session:
             count = await session.scalar(
-                sa.select(sa.func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
+                sa.select(sa.func.count())
+                .select_from(outbox)
+                .where(outbox.c.published_at.is_(None))
             )
         return int(count or 0)
 
@@ -123,10 +126,8 @@ class OutboxRelay:
             if sent >= self.batch_size:
                 continue
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
-            except TimeoutError:
-                pass
 
     async def relay_once(self) -> int:
         """Publish one batch of pending rows; returns how many were published."""

@@ -31,4 +31,3 @@ inbox = sa.Table(
     sa.Column("routing_key", sa.String(200), nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
 )
-

@@ -43,12 +43,23 @@ def stack(
     base: Path = tmp_path_factory.mktemp("federation")
     districts, centre = demo.district_specs(demo_data), demo.centre_spec(demo_data)
     for instance in [*(d.code for d in districts), centre.code]:
-        for service in ("registry", "applications", "scheduling", "documents",
-                        "notifications", "federation", "portal"):
+        for service in (
+            "registry",
+            "applications",
+            "scheduling",
+            "documents",
+            "notifications",
+            "federation",
+            "portal",
+        ):
             postgres.create_database(f"{instance}_{service}")
     nodes, passwords = start_brokers(base, districts, centre, unique=f"t{os.getpid()}")
     running = build_stack(
-        base_dir=base, districts=districts, centre=centre, nodes=nodes, passwords=passwords,
+        base_dir=base,
+        districts=districts,
+        centre=centre,
+        nodes=nodes,
+        passwords=passwords,
         database_url=lambda code, service: postgres.url(f"{code}_{service}"),
         smtp=("127.0.0.1", mailbox.port),  # type: ignore[attr-defined]
     )

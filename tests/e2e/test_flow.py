@@ -2,6 +2,8 @@
 
 import io
 import re
+import shutil
+import subprocess
 
 import httpx
 import pytest
@@ -33,10 +35,13 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
     for result, district in zip(results, demo_data["districts"], strict=True):
         code = district["code"]
         services = endpoints[code]["services"]
-        site, document = result["site"], result["document"]
+        site = result["site"]
         demo_app = district["demo_application"]
-        organisation = next(o for o in district["organisations"]
-                            if o["short_name"] == demo_app["organisation_short_name"])
+        organisation = next(
+            o
+            for o in district["organisations"]
+            if o["short_name"] == demo_app["organisation_short_name"]
+        )
 
         # registry: active status with its term, leaders and order number
         assert site["status"] == "active"
@@ -69,16 +74,22 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
         assert demo_app["order_number"] in squash(pdf_text(attached))
 
         # scheduling: the new site's road map is open
-        roadmaps = wait_for("the road map", lambda: [
-            r for r in httpx.get(services["scheduling"] + "/roadmaps").json()
-            if r["site_id"] == site["id"]])
+        roadmaps = wait_for(
+            "the road map",
+            lambda: [
+                r
+                for r in httpx.get(services["scheduling"] + "/roadmaps").json()
+                if r["site_id"] == site["id"]
+            ],
+        )
         assert roadmaps[0]["period_end"] == site["term_end"]
 
         # the district's page lists the site
         page = httpx.get(services["portal"] + "/").text
         assert f'data-site-id="{site["id"]}"' in page
         assert organisation["short_name"].replace("«", "&laquo;") in page or (
-            organisation["short_name"] in page)
+            organisation["short_name"] in page
+        )
 
     # the centre lists each site under the right district, on its API and its page
     centre = endpoints["buguruslan"]["services"]
@@ -100,14 +111,18 @@ def test_bad_decision_is_refused_with_its_field_and_changes_nothing(
 ) -> None:
     district = demo_data["districts"][0]
     client = DistrictClient(stack.endpoints()[district["code"]]["services"])
-    organisation = client.ensure_organisation({
-        "full_name": "Муниципальное бюджетное дошкольное образовательное учреждение "
-                     "«Детский сад № 99 (проверка)»",
-        "short_name": "МБДОУ «Детский сад № 99»", "kind": "doo",
-        "email": "ds99@yaya.example.ru",
-    })
-    application = client.submit(organisation["id"], "Развитие речи дошкольников в игре",
-                                organisation["short_name"])
+    organisation = client.ensure_organisation(
+        {
+            "full_name": "Муниципальное бюджетное дошкольное образовательное учреждение "
+            "«Детский сад № 99 (проверка)»",
+            "short_name": "МБДОУ «Детский сад № 99»",
+            "kind": "doo",
+            "email": "ds99@yaya.example.ru",
+        }
+    )
+    application = client.submit(
+        organisation["id"], "Развитие речи дошкольников в игре", organisation["short_name"]
+    )
     good = flow.assignment(district, district["demo_application"])
     cases = [
         ({**good, "term_years": 3}, "term_years"),
@@ -120,12 +135,49 @@ def test_bad_decision_is_refused_with_its_field_and_changes_nothing(
         assert response.status_code == 422, response.text
         assert response.json()["field"] == field
         assert re.search("[а-яА-Я]", response.json()["message"])
-    unknown = httpx.post(client.url("applications", "/applications"), data={
-        "organisation_id": "01a20000-0000-7000-8000-000000000000",
-        "topic": "Тема для несуществующей организации"},
-        files=flow.application_package("X", "Тема"))
+    unknown = httpx.post(
+        client.url("applications", "/applications"),
+        data={
+            "organisation_id": "01a20000-0000-7000-8000-000000000000",
+            "topic": "Тема для несуществующей организации",
+        },
+        files=flow.application_package("X", "Тема"),
+    )
     assert unknown.status_code == 422
     assert unknown.json()["field"] == "organisation_id"
-    assert httpx.get(client.url("applications", f"/applications/{application['id']}")
-                     ).json()["status"] == "submitted"
+    assert (
+        httpx.get(client.url("applications", f"/applications/{application['id']}")).json()["status"]
+        == "submitted"
+    )
     assert client.site_for(organisation["id"]) is None
+
+
+def test_district_and_centre_pages_in_a_real_browser(stack: Stack, tmp_path) -> None:
+    """Headless Chromium loads the pages; the sites are in the DOM it renders."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Chromium is required (deploy/local/install-system-deps.sh installs it)"
+    endpoints = stack.endpoints()
+    for code in ("yaya", "buguruslan"):
+        url = endpoints[code]["services"]["portal"] + "/"
+        result = subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / code}",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        dom = result.stdout
+        assert "Методические площадки" in dom
+        assert dom.count("data-site-id=") >= (2 if code == "buguruslan" else 1), dom[:2000]

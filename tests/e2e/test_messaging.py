@@ -30,8 +30,13 @@ from imc_local.stack import SERVICE_USER, Stack
 pytestmark = pytest.mark.e2e
 
 
-async def publish(stack: Stack, instance: str, envelope: Envelope[Any] | bytes,
-                  routing_key: str | None = None, message_id: str | None = None) -> None:
+async def publish(
+    stack: Stack,
+    instance: str,
+    envelope: Envelope[Any] | bytes,
+    routing_key: str | None = None,
+    message_id: str | None = None,
+) -> None:
     node = next(i for i in stack.instances if i.code == instance).node
     assert node is not None
     connection = await aio_pika.connect(node.url(SERVICE_USER, stack.passwords["service"]))
@@ -42,14 +47,20 @@ async def publish(stack: Stack, instance: str, envelope: Envelope[Any] | bytes,
         key = routing_key or envelope.routing_key  # type: ignore[union-attr]
         mid = message_id or str(envelope.id)  # type: ignore[union-attr]
         await exchange.publish(
-            aio_pika.Message(body, message_id=mid, content_type="application/json",
-                             delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-            routing_key=key, mandatory=True,
+            aio_pika.Message(
+                body,
+                message_id=mid,
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=key,
+            mandatory=True,
         )
 
 
-async def drain_dead_letters(stack: Stack, instance: str, queue: str,
-                             timeout: float = 60.0) -> list[aio_pika.abc.AbstractIncomingMessage]:
+async def drain_dead_letters(
+    stack: Stack, instance: str, queue: str, timeout: float = 60.0
+) -> list[aio_pika.abc.AbstractIncomingMessage]:
     """Wait for at least one message in ``<queue>.dlq`` and take them all."""
     node = next(i for i in stack.instances if i.code == instance).node
     assert node is not None
@@ -78,42 +89,62 @@ def ready_stats(url: str) -> dict[str, Any]:
 def decision_for(organisation: dict[str, Any], number: str) -> DecisionMade:
     today = date.today()
     return DecisionMade(
-        decision_id=new_message_id(), application_id=new_message_id(),
+        decision_id=new_message_id(),
+        application_id=new_message_id(),
         organisation_id=UUID(organisation["id"]),
         organisation_full_name=organisation["full_name"],
-        organisation_short_name=organisation["short_name"], site_kind="osmp",
+        organisation_short_name=organisation["short_name"],
+        site_kind="osmp",
         topic="Наставничество как ресурс профессионального роста педагогов",
-        outcome="assigned", decided_on=today, council_protocol="протокол № 9 от 20.11.2026",
-        term_years=1, term_start=today, term_end=today.replace(year=today.year + 1),
+        outcome="assigned",
+        decided_on=today,
+        council_protocol="протокол № 9 от 20.11.2026",
+        term_years=1,
+        term_start=today,
+        term_end=today.replace(year=today.year + 1),
         leader=Leader(full_name="Ершова Ирина Павловна", position="директор"),
         co_leader=Leader(full_name="Лаптева Светлана Николаевна", position="методист"),
-        order_number=number, order_date=today,
+        order_number=number,
+        order_date=today,
     )
 
 
 async def test_same_message_twice_has_one_effect(stack: Stack, mailbox: Mailbox) -> None:
     services = stack.endpoints()["yaya"]["services"]
     client = DistrictClient(services)
-    organisation = client.ensure_organisation({
-        "full_name": "Муниципальное бюджетное общеобразовательное учреждение "
-                     "«Основная общеобразовательная школа № 41 (дубли)»",
-        "short_name": "МБОУ «ООШ № 41»", "kind": "school", "email": "oosh41@yaya.example.ru"})
+    organisation = client.ensure_organisation(
+        {
+            "full_name": "Муниципальное бюджетное общеобразовательное учреждение "
+            "«Основная общеобразовательная школа № 41 (дубли)»",
+            "short_name": "МБОУ «ООШ № 41»",
+            "kind": "school",
+            "email": "oosh41@yaya.example.ru",
+        }
+    )
     before = ready_stats(services["registry"])["duplicates"]
-    envelope = DECISION_MADE.new(decision_for(organisation, "41-дубль"), district="yaya",
-                                 source="applications")
+    envelope = DECISION_MADE.new(
+        decision_for(organisation, "41-дубль"), district="yaya", source="applications"
+    )
     await publish(stack, "yaya", envelope)
     await publish(stack, "yaya", envelope)
-    wait_for("the duplicate to be seen", lambda: ready_stats(services["registry"])[
-        "duplicates"] > before)
+    wait_for(
+        "the duplicate to be seen", lambda: ready_stats(services["registry"])["duplicates"] > before
+    )
     # the same decision under a new message id is recognised by its decision id
     again = DECISION_MADE.new(envelope.payload, district="yaya", source="applications")
     await publish(stack, "yaya", again)
     wait_for("the email", lambda: mailbox.to("oosh41@yaya.example.ru"), timeout=60)
     await asyncio.sleep(3)
-    sites = [s for s in httpx.get(services["registry"] + "/sites").json()
-             if s["organisation_id"] == organisation["id"]]
-    documents = [d for d in httpx.get(services["documents"] + "/documents").json()
-                 if d["number"] == "41-дубль"]
+    sites = [
+        s
+        for s in httpx.get(services["registry"] + "/sites").json()
+        if s["organisation_id"] == organisation["id"]
+    ]
+    documents = [
+        d
+        for d in httpx.get(services["documents"] + "/documents").json()
+        if d["number"] == "41-дубль"
+    ]
     assert len(sites) == 1
     assert len(documents) == 1
     assert len(mailbox.to("oosh41@yaya.example.ru")) == 1
@@ -124,30 +155,47 @@ async def test_failing_message_is_dead_lettered_and_does_not_block(
 ) -> None:
     services = stack.endpoints()["yaya"]["services"]
     client = DistrictClient(services)
-    organisation = client.ensure_organisation({
-        "full_name": "Муниципальное бюджетное учреждение дополнительного образования "
-                     "«Дом детского творчества (очередь)»",
-        "short_name": "МБУ ДО «ДДТ-очередь»", "kind": "additional",
-        "email": "ddt-queue@yaya.example.ru"})
+    organisation = client.ensure_organisation(
+        {
+            "full_name": "Муниципальное бюджетное учреждение дополнительного образования "
+            "«Дом детского творчества (очередь)»",
+            "short_name": "МБУ ДО «ДДТ-очередь»",
+            "kind": "additional",
+            "email": "ddt-queue@yaya.example.ru",
+        }
+    )
     existing = httpx.get(services["documents"] + "/documents").json()
     assert existing, "the flow test must have produced a document first"
-    pdf = GeneratedFile(format="pdf", path=f"/documents/{existing[0]['id']}/file.pdf",
-                        size=1, sha256="0" * 64)
+    pdf = GeneratedFile(
+        format="pdf", path=f"/documents/{existing[0]['id']}/file.pdf", size=1, sha256="0" * 64
+    )
 
     def generated(organisation_id: UUID) -> Envelope[DocumentGenerated]:
-        return DOCUMENT_GENERATED.new(DocumentGenerated(
-            document_id=new_message_id(), kind="order_site_status", title="Проверка очереди",
-            number="Q-1", organisation_id=organisation_id, subject_id=new_message_id(),
-            files=(pdf,)), district="yaya", source="documents")
+        return DOCUMENT_GENERATED.new(
+            DocumentGenerated(
+                document_id=new_message_id(),
+                kind="order_site_status",
+                title="Проверка очереди",
+                number="Q-1",
+                organisation_id=organisation_id,
+                subject_id=new_message_id(),
+                files=(pdf,),
+            ),
+            district="yaya",
+            source="documents",
+        )
 
     poison = generated(new_message_id())  # nobody knows this organisation: always fails
     await publish(stack, "yaya", poison)
     good = generated(UUID(organisation["id"]))
-    wait_for("the organisation to reach notifications", lambda: ready_stats(
-        services["notifications"])["handled"] > 0)
+    wait_for(
+        "the organisation to reach notifications",
+        lambda: ready_stats(services["notifications"])["handled"] > 0,
+    )
     await publish(stack, "yaya", good)
-    mails = wait_for("the good message's email", lambda: mailbox.to("ddt-queue@yaya.example.ru"),
-                     timeout=60)
+    mails = wait_for(
+        "the good message's email", lambda: mailbox.to("ddt-queue@yaya.example.ru"), timeout=60
+    )
     assert len(mails) == 1
     queue = names.queue_name("notifications", DOCUMENT_GENERATED.routing_key)
     dead = await drain_dead_letters(stack, "yaya", queue)
@@ -157,8 +205,9 @@ async def test_failing_message_is_dead_lettered_and_does_not_block(
     assert headers["x-imc-routing-key"] == DOCUMENT_GENERATED.routing_key
 
     # a message that does not even decode goes straight to the dead-letter queue
-    await publish(stack, "yaya", b"{not json", routing_key=DECISION_MADE.routing_key,
-                  message_id="garbage-1")
+    await publish(
+        stack, "yaya", b"{not json", routing_key=DECISION_MADE.routing_key, message_id="garbage-1"
+    )
     registry_queue = names.queue_name("registry", DECISION_MADE.routing_key)
     dead = await drain_dead_letters(stack, "yaya", registry_queue)
     assert [m.message_id for m in dead] == ["garbage-1"]
@@ -169,18 +218,33 @@ async def test_centre_rejects_a_message_whose_origin_disagrees(stack: Stack) -> 
     centre = stack.endpoints()["buguruslan"]["services"]
     today = date.today()
     forged_site = new_message_id()
-    forged = SITE_STATUS_CHANGED.new(SiteStatusChanged(
-        site_id=forged_site, organisation_id=new_message_id(),
-        organisation_full_name="Подложная школа", organisation_short_name="Подлог",
-        kind="osmp", status="active", previous_status=None, topic="Подлог",
-        term_start=today, term_end=today, leader=Leader(full_name="А", position="Б"),
-        co_leader=Leader(full_name="В", position="Г"), order_number="0", order_date=today,
-        decision_id=new_message_id()), district="yaya", source="registry")
+    forged = SITE_STATUS_CHANGED.new(
+        SiteStatusChanged(
+            site_id=forged_site,
+            organisation_id=new_message_id(),
+            organisation_full_name="Подложная школа",
+            organisation_short_name="Подлог",
+            kind="osmp",
+            status="active",
+            previous_status=None,
+            topic="Подлог",
+            term_start=today,
+            term_end=today,
+            leader=Leader(full_name="А", position="Б"),
+            co_leader=Leader(full_name="В", position="Г"),
+            order_number="0",
+            order_date=today,
+            decision_id=new_message_id(),
+        ),
+        district="yaya",
+        source="registry",
+    )
     # published on Mariinsk's broker while claiming to be Yaya
     await publish(stack, "mariinsk", forged)
     queue = names.queue_name("federation", f"districts.{SITE_STATUS_CHANGED.routing_key}")
     dead = await drain_dead_letters(stack, "buguruslan", queue)
     assert [m.message_id for m in dead] == [str(forged.id)]
     assert "origin mismatch" in str(dead[0].headers["x-imc-error"])
-    assert forged_site not in {s["site_id"] for s in httpx.get(centre["federation"] + "/sites"
-                                                              ).json()}
+    assert forged_site not in {
+        s["site_id"] for s in httpx.get(centre["federation"] + "/sites").json()
+    }

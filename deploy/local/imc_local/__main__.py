@@ -29,7 +29,11 @@ def main() -> None:
     nodes, passwords = start_brokers(base, districts, centre, unique="run")
     controller, _ = start_mailbox(base / "mail")
     stack = build_stack(
-        base_dir=base, districts=districts, centre=centre, nodes=nodes, passwords=passwords,
+        base_dir=base,
+        districts=districts,
+        centre=centre,
+        nodes=nodes,
+        passwords=passwords,
         database_url=lambda code, service: f"sqlite+aiosqlite:///{base}/data/{code}/{service}.db",
         smtp=("127.0.0.1", controller.port),
     )
@@ -56,8 +60,11 @@ def main() -> None:
                     if process.is_running() or restarts.get(process.name, 0) >= 3:
                         continue
                     restarts[process.name] = restarts.get(process.name, 0) + 1
-                    print(f"Сервис {process.name} остановился, перезапускаю; "
-                          f"журнал: {process.log_path}", flush=True)
+                    print(
+                        f"Сервис {process.name} остановился, перезапускаю; "
+                        f"журнал: {process.log_path}",
+                        flush=True,
+                    )
                     process.start()
     except KeyboardInterrupt:
         print("\nОстановка…", flush=True)

@@ -19,8 +19,12 @@ def district_specs(data: dict[str, Any]) -> list[DistrictSpec]:
     """The demo districts as stack specs."""
     return [
         DistrictSpec(
-            code=d["code"], name=d["name"], imc_name=d["imc_name"], place=d["place"],
-            signatory_name=d["signatory"]["name"], signatory_position=d["signatory"]["position"],
+            code=d["code"],
+            name=d["name"],
+            imc_name=d["imc_name"],
+            place=d["place"],
+            signatory_name=d["signatory"]["name"],
+            signatory_position=d["signatory"]["position"],
         )
         for d in data["districts"]
     ]

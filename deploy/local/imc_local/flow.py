@@ -57,14 +57,31 @@ def application_package(organisation: str, topic: str) -> dict[str, tuple[str, b
     """The three documents of 000 §3.2 for a multipart upload."""
     mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return {
-        "statement": ("zayavlenie.docx", application_document(
-            "Заявление", [f"{organisation} просит присвоить статус опорной (стажировочной) "
-                          f"методической площадки по теме «{topic}»."]), mime),
-        "information_note": ("spravka.docx", application_document(
-            "Информационная справка", [f"О результатах работы по теме «{topic}»."]), mime),
-        "work_plan": ("plan.docx", application_document(
-            "План работы ОСМП", ["1. Постоянно действующий семинар.", "2. Мастер-классы."]),
-            mime),
+        "statement": (
+            "zayavlenie.docx",
+            application_document(
+                "Заявление",
+                [
+                    f"{organisation} просит присвоить статус опорной (стажировочной) "
+                    f"методической площадки по теме «{topic}»."
+                ],
+            ),
+            mime,
+        ),
+        "information_note": (
+            "spravka.docx",
+            application_document(
+                "Информационная справка", [f"О результатах работы по теме «{topic}»."]
+            ),
+            mime,
+        ),
+        "work_plan": (
+            "plan.docx",
+            application_document(
+                "План работы ОСМП", ["1. Постоянно действующий семинар.", "2. Мастер-классы."]
+            ),
+            mime,
+        ),
     }
 
 
@@ -85,8 +102,9 @@ class DistrictClient:
         if response.status_code == 201:
             return dict(response.json())
         if response.status_code == 409:
-            found = self.http.get(self.url("registry", "/organisations"),
-                                  params={"q": payload["short_name"]}).json()
+            found = self.http.get(
+                self.url("registry", "/organisations"), params={"q": payload["short_name"]}
+            ).json()
             for organisation in found:
                 if organisation["short_name"] == payload["short_name"]:
                     return dict(organisation)
@@ -131,10 +149,14 @@ def assignment(district: dict[str, Any], application: dict[str, Any]) -> dict[st
         "council_protocol": application["council_protocol"],
         "decided_on": today.isoformat(),
         "term_years": application["term_years"],
-        "leader": {"full_name": application["leader"], "position": _position(
-            district, application["leader"])},
-        "co_leader": {"full_name": application["co_leader"], "position": _position(
-            district, application["co_leader"])},
+        "leader": {
+            "full_name": application["leader"],
+            "position": _position(district, application["leader"]),
+        },
+        "co_leader": {
+            "full_name": application["co_leader"],
+            "position": _position(district, application["co_leader"]),
+        },
         "order_number": application["order_number"],
         "order_date": today.isoformat(),
     }
@@ -158,8 +180,9 @@ def load_organisations(endpoints: dict[str, Any], data: dict[str, Any]) -> None:
             client.ensure_organisation(demo.organisation_payload(organisation))
 
 
-def run(endpoints: dict[str, Any], data: dict[str, Any], log: Callable[[str], None] = print
-        ) -> list[dict[str, Any]]:
+def run(
+    endpoints: dict[str, Any], data: dict[str, Any], log: Callable[[str], None] = print
+) -> list[dict[str, Any]]:
     """Run the flow for every demo district; return what was produced."""
     centre = next(v for v in endpoints.values() if v["kind"] == "centre")
     results = []
@@ -167,30 +190,40 @@ def run(endpoints: dict[str, Any], data: dict[str, Any], log: Callable[[str], No
         services = endpoints[district["code"]]["services"]
         client = DistrictClient(services)
         demo_app = district["demo_application"]
-        organisation = next(o for o in district["organisations"]
-                            if o["short_name"] == demo_app["organisation_short_name"])
+        organisation = next(
+            o
+            for o in district["organisations"]
+            if o["short_name"] == demo_app["organisation_short_name"]
+        )
         registered = client.ensure_organisation(demo.organisation_payload(organisation))
         log(f"[{district['code']}] организация: {registered['short_name']}")
         if client.site_for(registered["id"]):
             log(f"[{district['code']}] площадка уже есть — пропускаю заявку")
         else:
-            application = client.submit(registered["id"], demo_app["topic"],
-                                        registered["short_name"])
+            application = client.submit(
+                registered["id"], demo_app["topic"], registered["short_name"]
+            )
             log(f"[{district['code']}] заявка подана: {application['id']}")
             client.decide(application["id"], assignment(district, demo_app))
             log(f"[{district['code']}] решение совета: присвоить статус ОСМП")
         site = wait_for("the site in the registry", lambda: client.site_for(registered["id"]))
-        document = wait_for("the order in documents",
-                            lambda: client.document_for(site["order_number"]))
+        document = wait_for(
+            "the order in documents", lambda: client.document_for(site["order_number"])
+        )
         pdf_url = client.url("documents", f"/documents/{document['id']}/file.pdf")
         log(f"[{district['code']}] приказ № {document['number']}: {pdf_url}")
         federation = centre["services"]["federation"]
-        wait_for("the site at the centre", lambda: any(
-            s["site_id"] == site["id"]
-            for s in httpx.get(f"{federation}/sites", timeout=10).json()))
+        wait_for(
+            "the site at the centre",
+            lambda: any(
+                s["site_id"] == site["id"]
+                for s in httpx.get(f"{federation}/sites", timeout=10).json()
+            ),
+        )
         log(f"[{district['code']}] площадка видна в ММЦ: {centre['services']['portal']}")
-        results.append({"district": district["code"], "site": site, "document": document,
-                        "pdf_url": pdf_url})
+        results.append(
+            {"district": district["code"], "site": site, "document": document, "pdf_url": pdf_url}
+        )
     return results
 
 

@@ -69,8 +69,9 @@ class ServiceProcess:
             except httpx.HTTPError as error:
                 last = str(error)
             time.sleep(0.3)
-        raise ServiceStartError(f"{self.name} not ready in {timeout:.0f} s ({last}):\n"
-                                f"{self.log_tail()}")
+        raise ServiceStartError(
+            f"{self.name} not ready in {timeout:.0f} s ({last}):\n{self.log_tail()}"
+        )
 
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM, then SIGKILL if it lingers."""

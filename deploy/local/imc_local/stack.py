@@ -19,8 +19,14 @@ from imc_local.ports import free_port
 from imc_local.processes import ServiceProcess
 from imc_local.rabbit import RabbitNode, start_rabbit_node, wait_ready
 
-DISTRICT_SERVICES = ("registry", "applications", "scheduling", "documents", "notifications",
-                     "portal")
+DISTRICT_SERVICES = (
+    "registry",
+    "applications",
+    "scheduling",
+    "documents",
+    "notifications",
+    "portal",
+)
 CENTRE_SERVICES = ("federation", "portal")
 SERVICE_USER = "imc"
 LINK_USER = "centre-link"
@@ -120,25 +126,37 @@ def start_brokers(
     specs: list[tuple[str, dict[str, Any]]] = []
     for district in districts:
         definitions = district_definitions(
-            district.code, service_user=SERVICE_USER, service_password=passwords["service"],
-            link_user=LINK_USER, link_password=passwords["link"],
+            district.code,
+            service_user=SERVICE_USER,
+            service_password=passwords["service"],
+            link_user=LINK_USER,
+            link_password=passwords["link"],
         )
         specs.append((f"imc-{district.code}-{unique}", definitions))
     upstreams = {
         d.code: upstream_uri("127.0.0.1", ports[d.code], LINK_USER, passwords["link"])
         for d in districts
     }
-    specs.append((
-        f"imc-{centre.code}-{unique}",
-        centre_definitions(centre.code, service_user=SERVICE_USER,
-                           service_password=passwords["service"], upstreams=upstreams),
-    ))
+    specs.append(
+        (
+            f"imc-{centre.code}-{unique}",
+            centre_definitions(
+                centre.code,
+                service_user=SERVICE_USER,
+                service_password=passwords["service"],
+                upstreams=upstreams,
+            ),
+        )
+    )
     node_ports = [*(ports[d.code] for d in districts), free_port()]
     nodes: list[RabbitNode] = []
     try:
         for (name, definitions), port in zip(specs, node_ports, strict=True):
-            nodes.append(start_rabbit_node(
-                name, base_dir / "rabbitmq", definitions, amqp_port=port, wait=False))
+            nodes.append(
+                start_rabbit_node(
+                    name, base_dir / "rabbitmq", definitions, amqp_port=port, wait=False
+                )
+            )
         for node in nodes:
             wait_ready(node)
     except BaseException:
@@ -160,8 +178,13 @@ def build_stack(
     smtp: tuple[str, int],
 ) -> Stack:
     """Describe every service process of the federation (not started yet)."""
-    stack = Stack(base_dir=base_dir, districts=[], centre=Instance(centre.code, centre.name,
-                  "centre"), smtp=smtp, passwords=passwords)
+    stack = Stack(
+        base_dir=base_dir,
+        districts=[],
+        centre=Instance(centre.code, centre.name, "centre"),
+        smtp=smtp,
+        passwords=passwords,
+    )
     for spec in districts:
         instance = Instance(spec.code, spec.name, "district", node=nodes[spec.code])
         instance.broker_url = instance.node.url(SERVICE_USER, passwords["service"])  # type: ignore[union-attr]
@@ -170,45 +193,64 @@ def build_stack(
         extra = {
             "applications": {"IMC_REGISTRY_URL": urls["registry"]},
             "documents": {
-                "IMC_AUTHORITY": spec.imc_name, "IMC_PLACE": spec.place,
+                "IMC_AUTHORITY": spec.imc_name,
+                "IMC_PLACE": spec.place,
                 "IMC_SIGNATORY_NAME": spec.signatory_name,
                 "IMC_SIGNATORY_POSITION": spec.signatory_position,
             },
             "notifications": {
-                "IMC_SMTP_HOST": smtp[0], "IMC_SMTP_PORT": str(smtp[1]),
+                "IMC_SMTP_HOST": smtp[0],
+                "IMC_SMTP_PORT": str(smtp[1]),
                 "IMC_MAIL_FROM": f"imc@{spec.code}.example.ru",
                 "IMC_MAIL_FROM_NAME": spec.imc_name,
-                "IMC_DOCUMENTS_URL": urls["documents"], "IMC_PORTAL_URL": urls["portal"],
+                "IMC_DOCUMENTS_URL": urls["documents"],
+                "IMC_PORTAL_URL": urls["portal"],
             },
             "portal": {"IMC_MODE": "district", "IMC_REGISTRY_URL": urls["registry"]},
         }
         for service in DISTRICT_SERVICES:
             instance.services[service] = _process(
-                base_dir, instance, service, ports[service], database_url,
-                {**extra.get(service, {}),
-                 "IMC_STORAGE_DIR": str(base_dir / "files" / spec.code / service)},
+                base_dir,
+                instance,
+                service,
+                ports[service],
+                database_url,
+                {
+                    **extra.get(service, {}),
+                    "IMC_STORAGE_DIR": str(base_dir / "files" / spec.code / service),
+                },
             )
         stack.districts.append(instance)
     centre_instance = stack.centre
     centre_instance.node = nodes[centre.code]
     centre_instance.broker_url = centre_instance.node.url(SERVICE_USER, passwords["service"])
-    federated = {
-        d.code: {"name": d.name, "upstream": nodes[d.code].host_url} for d in districts
-    }
+    federated = {d.code: {"name": d.name, "upstream": nodes[d.code].host_url} for d in districts}
     federation_port, portal_port = free_port(), free_port()
     centre_instance.services["federation"] = _process(
-        base_dir, centre_instance, "federation", federation_port, database_url,
+        base_dir,
+        centre_instance,
+        "federation",
+        federation_port,
+        database_url,
         {"IMC_DISTRICTS": json.dumps(federated, ensure_ascii=False)},
     )
     centre_instance.services["portal"] = _process(
-        base_dir, centre_instance, "portal", portal_port, database_url,
+        base_dir,
+        centre_instance,
+        "portal",
+        portal_port,
+        database_url,
         {"IMC_MODE": "centre", "IMC_FEDERATION_URL": f"http://127.0.0.1:{federation_port}"},
     )
     return stack
 
 
 def _process(
-    base_dir: Path, instance: Instance, service: str, port: int, database_url: DatabaseUrl,
+    base_dir: Path,
+    instance: Instance,
+    service: str,
+    port: int,
+    database_url: DatabaseUrl,
     extra: dict[str, str],
 ) -> ServiceProcess:
     env = {
@@ -221,6 +263,10 @@ def _process(
         **extra,
     }
     return ServiceProcess(
-        instance=instance.code, service=service, module=f"imc_{service}", port=port, env=env,
+        instance=instance.code,
+        service=service,
+        module=f"imc_{service}",
+        port=port,
+        env=env,
         log_path=base_dir / "logs" / f"{instance.code}-{service}.log",
     )

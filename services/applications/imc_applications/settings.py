@@ -3,7 +3,7 @@
 from imc_shared.settings import ServiceSettings, load_settings
 
 
-class ApplicationsSettings(ServiceSettings, kw_only=True, frozen=True):
+class ApplicationsSettings(ServiceSettings, frozen=True, kw_only=True):
     """Applications settings; everything comes from ``IMC_*`` variables."""
 
     registry_url: str = "http://127.0.0.1:8001"

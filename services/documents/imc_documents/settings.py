@@ -3,7 +3,7 @@
 from imc_shared.settings import ServiceSettings, load_settings
 
 
-class DocumentsSettings(ServiceSettings, kw_only=True, frozen=True):
+class DocumentsSettings(ServiceSettings, frozen=True, kw_only=True):
     """Documents settings; letterhead data comes from here, not from templates."""
 
     storage_dir: str = "var/files/documents"

@@ -36,10 +36,7 @@ from imc_documents.templates import ORDER_SITE_STATUS
 HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 needs_soffice = pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice is not installed")
 
-TOPIC = (
-    "Формирование функциональной грамотности обучающихся "
-    "на уроках естественно-научного цикла"
-)
+TOPIC = "Формирование функциональной грамотности обучающихся на уроках естественно-научного цикла"
 
 
 def yaya_order(**changes: object) -> SiteOrderData:
@@ -260,8 +257,7 @@ def test_render_docx_contains_date_number_and_text() -> None:
     assert "ПРИКАЗ" in text
     assert "пгт Яя" in text
     assert (
-        "О присвоении статуса опорной (стажировочной) методической площадки "
-        "МБОУ «Яйская СОШ № 2»"
+        "О присвоении статуса опорной (стажировочной) методической площадки МБОУ «Яйская СОШ № 2»"
     ) in text
     assert "(протокол № 3 от 15.09.2025)" in text
     assert f"по теме «{TOPIC}»" in text

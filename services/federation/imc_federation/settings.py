@@ -15,7 +15,7 @@ class District(msgspec.Struct, frozen=True, kw_only=True):
     ``x-received-from`` (no credentials), e.g. ``amqp://10.0.0.5:5672``."""
 
 
-class FederationSettings(ServiceSettings, kw_only=True, frozen=True):
+class FederationSettings(ServiceSettings, frozen=True, kw_only=True):
     """Aggregator settings; everything comes from ``IMC_*`` variables."""
 
     districts: str = "{}"

@@ -3,7 +3,7 @@
 from imc_shared.settings import ServiceSettings, load_settings
 
 
-class NotificationsSettings(ServiceSettings, kw_only=True, frozen=True):
+class NotificationsSettings(ServiceSettings, frozen=True, kw_only=True):
     """Notifications settings; everything comes from ``IMC_*`` variables."""
 
     smtp_host: str = "127.0.0.1"

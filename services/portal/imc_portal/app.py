@@ -21,8 +21,12 @@ STATIC = Path(__file__).parent / "static"
 def create_app(settings: PortalSettings | None = None) -> Litestar:
     """Build the portal for its mode: a district's pages or the centre's."""
     settings = settings or get_settings()
-    configure_logging(service=settings.service, district=settings.district,
-                      level=settings.log_level, json=settings.log_json)
+    configure_logging(
+        service=settings.service,
+        district=settings.district,
+        level=settings.log_level,
+        json=settings.log_json,
+    )
     client: BackendClient
     if settings.mode == "district":
         client = RegistryClient(settings.registry_url, timeout=settings.backend_timeout)
@@ -37,8 +41,9 @@ def create_app(settings: PortalSettings | None = None) -> Litestar:
         answers = await client.health()
         return {"ready": answers, dependency: "ok" if answers else "unavailable"}
 
-    static = create_static_files_router(path="/static", directories=[STATIC],
-                                        include_in_schema=False)
+    static = create_static_files_router(
+        path="/static", directories=[STATIC], include_in_schema=False
+    )
     return create_http_app(
         [controller, static],
         settings=settings,

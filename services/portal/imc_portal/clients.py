@@ -83,22 +83,25 @@ class BackendClient:
         """``GET path`` and decode the JSON body as ``type_``."""
         response = await self._request(path)
         if response.status_code >= 500:
-            log.warning("backend failed", backend=self.base_url, path=path,
-                        status=response.status_code)
+            log.warning(
+                "backend failed", backend=self.base_url, path=path, status=response.status_code
+            )
             raise BackendUnavailableError(
                 f"{self.title} временно не работает (ответ с кодом {response.status_code})."
             )
         if response.status_code != 200:
-            log.warning("backend refused", backend=self.base_url, path=path,
-                        status=response.status_code)
+            log.warning(
+                "backend refused", backend=self.base_url, path=path, status=response.status_code
+            )
             raise BackendError(
                 f"{self.title} отклонил запрос портала (ответ с кодом {response.status_code})."
             )
         try:
             return msgspec.json.decode(response.content, type=type_)
         except msgspec.DecodeError as error:
-            log.warning("backend sent unexpected data", backend=self.base_url, path=path,
-                        error=str(error))
+            log.warning(
+                "backend sent unexpected data", backend=self.base_url, path=path, error=str(error)
+            )
             raise BackendError(f"{self.title} прислал сведения в неожиданном виде.") from error
 
     async def _request(self, path: str) -> httpx.Response:
@@ -112,8 +115,7 @@ class BackendClient:
                 f"{self.title} не ответил вовремя (ожидание {self.timeout:g} с)."
             ) from error
         except httpx.HTTPError as error:
-            log.warning("backend unreachable", backend=self.base_url, path=path,
-                        error=repr(error))
+            log.warning("backend unreachable", backend=self.base_url, path=path, error=repr(error))
             raise BackendUnavailableError(f"{self.title} сейчас недоступен.") from error
 
 

@@ -7,7 +7,7 @@ from imc_shared.settings import ServiceSettings, load_settings
 MODES = ("district", "centre")
 
 
-class PortalSettings(ServiceSettings):
+class PortalSettings(ServiceSettings, frozen=True, kw_only=True):
     """Portal settings; everything comes from ``IMC_*`` variables.
 
     Keyword-only and frozen like :class:`ServiceSettings` (msgspec inherits that).

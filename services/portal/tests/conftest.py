@@ -33,10 +33,11 @@ YAYA_SITES: list[dict[str, Any]] = [
         "естественно-научного цикла",
         "term_start": "2026-10-15",
         "term_end": "2028-10-14",
-        "leader": {"full_name": "Кузнецова Ольга Викторовна",
-                   "position": "заместитель директора по УВР"},
-        "co_leader": {"full_name": "Смирнова Татьяна Ивановна",
-                      "position": "методист МБУ «ИМЦ»"},
+        "leader": {
+            "full_name": "Кузнецова Ольга Викторовна",
+            "position": "заместитель директора по УВР",
+        },
+        "co_leader": {"full_name": "Смирнова Татьяна Ивановна", "position": "методист МБУ «ИМЦ»"},
         "order_number": "45-од",
         "order_date": "2026-10-15",
         "created_at": "2026-10-15T09:00:00Z",
@@ -55,8 +56,7 @@ YAYA_SITES: list[dict[str, Any]] = [
         "term_start": "2025-09-01",
         "term_end": "2027-08-31",
         "leader": {"full_name": "Белова Наталья Сергеевна", "position": "заведующий"},
-        "co_leader": {"full_name": "Смирнова Татьяна Ивановна",
-                      "position": "методист МБУ «ИМЦ»"},
+        "co_leader": {"full_name": "Смирнова Татьяна Ивановна", "position": "методист МБУ «ИМЦ»"},
         "order_number": "112",
         "order_date": "2025-08-28",
     },
@@ -97,8 +97,7 @@ CENTRE_SITES: list[dict[str, Any]] = [
         "topic": "Наставничество молодых педагогов",
         "term_start": "2026-10-01",
         "term_end": "2027-09-30",
-        "leader": {"full_name": "Ахметова Гульнара Рашитовна",
-                   "position": "заместитель директора"},
+        "leader": {"full_name": "Ахметова Гульнара Рашитовна", "position": "заместитель директора"},
         "co_leader": {"full_name": "Иванов Пётр Сергеевич", "position": "методист РМК"},
         "order_number": "17",
         "order_date": "2026-09-28",
@@ -107,10 +106,18 @@ CENTRE_SITES: list[dict[str, Any]] = [
 ]
 
 DISTRICTS: list[dict[str, Any]] = [
-    {"code": "buguruslan", "name": "Город Бугуруслан", "sites": 1,
-     "last_message_at": "2026-11-20T07:30:00Z"},
-    {"code": "asekeevo", "name": "Асекеевский район", "sites": 1,
-     "last_message_at": "2026-11-21T10:05:00Z"},
+    {
+        "code": "buguruslan",
+        "name": "Город Бугуруслан",
+        "sites": 1,
+        "last_message_at": "2026-11-20T07:30:00Z",
+    },
+    {
+        "code": "asekeevo",
+        "name": "Асекеевский район",
+        "sites": 1,
+        "last_message_at": "2026-11-21T10:05:00Z",
+    },
     {"code": "severnoe", "name": "Северный район", "sites": 0, "last_message_at": None},
 ]
 
@@ -124,8 +131,10 @@ async def health(prefix: FromPath[str]) -> Response[dict[str, str]]:
 @get("/{prefix:str}/sites")
 async def sites(prefix: FromPath[str]) -> Response[Any]:
     """Sites as the registry or the aggregator returns them."""
-    return await _answer(prefix, {"registry": YAYA_SITES, "empty": [], "federation": CENTRE_SITES,
-                            "centre-empty": []})
+    return await _answer(
+        prefix,
+        {"registry": YAYA_SITES, "empty": [], "federation": CENTRE_SITES, "centre-empty": []},
+    )
 
 
 @get("/{prefix:str}/districts")

@@ -14,15 +14,23 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def district_settings(url: str, **extra: Any) -> PortalSettings:
-    values: dict[str, Any] = {"district": "yaya", "district_name": "Яйский муниципальный округ",
-                              "mode": "district", "registry_url": url}
+    values: dict[str, Any] = {
+        "district": "yaya",
+        "district_name": "Яйский муниципальный округ",
+        "mode": "district",
+        "registry_url": url,
+    }
     return PortalSettings(service="portal", **{**values, **extra})
 
 
 def centre_settings(url: str, **extra: Any) -> PortalSettings:
-    values: dict[str, Any] = {"district": "buguruslan-mmc", "district_name": "ММЦ г. Бугуруслана",
-                              "mode": "centre", "federation_url": url,
-                              "time_zone": "Asia/Yekaterinburg"}
+    values: dict[str, Any] = {
+        "district": "buguruslan-mmc",
+        "district_name": "ММЦ г. Бугуруслана",
+        "mode": "centre",
+        "federation_url": url,
+        "time_zone": "Asia/Yekaterinburg",
+    }
     return PortalSettings(service="portal", **{**values, **extra})
 
 
@@ -40,8 +48,10 @@ async def test_district_page_lists_the_sites(backends: Any) -> None:
     assert "<h1>Методические площадки — Яйский муниципальный округ</h1>" in html
     assert '<table id="sites"' in html
     # Sorted by organisation: the kindergarten («МБДОУ») before the school («МБОУ»).
-    assert site_rows(html) == ["0194c1a2-7e00-7000-8000-000000000002",
-                               "0194c1a2-7e00-7000-8000-000000000001"]
+    assert site_rows(html) == [
+        "0194c1a2-7e00-7000-8000-000000000002",
+        "0194c1a2-7e00-7000-8000-000000000001",
+    ]
     assert 'title="Муниципальное бюджетное общеобразовательное учреждение' in html
     assert "МБОУ «Яйская ООШ № 1»" in html
     assert "Формирование функциональной грамотности" in html
@@ -58,8 +68,9 @@ async def test_district_page_lists_the_sites(backends: Any) -> None:
 
 
 async def test_district_page_escapes_backend_text(backends: Any) -> None:
-    app = create_app(district_settings(backends.url("registry"),
-                                       district_name="<script>alert(1)</script>"))
+    app = create_app(
+        district_settings(backends.url("registry"), district_name="<script>alert(1)</script>")
+    )
     async with AsyncTestClient(app=app) as client:
         html = (await client.get("/")).text
     assert "<script>" not in html
@@ -84,10 +95,14 @@ async def test_district_api_returns_the_sites(backends: Any) -> None:
     assert response.status_code == 200
     body = response.json()
     assert [site["organisation_short_name"] for site in body] == [
-        "МБДОУ «Детский сад «Солнышко»", "МБОУ «Яйская ООШ № 1»"]
+        "МБДОУ «Детский сад «Солнышко»",
+        "МБОУ «Яйская ООШ № 1»",
+    ]
     assert body[1]["term_start"] == "2026-10-15"
-    assert body[1]["leader"] == {"full_name": "Кузнецова Ольга Викторовна",
-                                 "position": "заместитель директора по УВР"}
+    assert body[1]["leader"] == {
+        "full_name": "Кузнецова Ольга Викторовна",
+        "position": "заместитель директора по УВР",
+    }
     assert "created_at" not in body[1]  # unknown fields of the registry are dropped
 
 
@@ -101,8 +116,10 @@ async def test_centre_page_groups_sites_by_district(backends: Any) -> None:
     headings = re.findall(r"<h2 id=\"district-[^\"]+-title\">([^<]+)</h2>", html)
     assert headings == ["Асекеевский район", "Город Бугуруслан", "Северный район"]
     rows = re.findall(r'<tr data-site-id="([^"]+)" data-district="([^"]+)"', html)
-    assert rows == [("0194c1a2-7e00-7000-8000-000000000201", "asekeevo"),
-                    ("0194c1a2-7e00-7000-8000-000000000101", "buguruslan")]
+    assert rows == [
+        ("0194c1a2-7e00-7000-8000-000000000201", "asekeevo"),
+        ("0194c1a2-7e00-7000-8000-000000000101", "buguruslan"),
+    ]
     # Each row sits in its district's section.
     asekeevo = html.index('id="district-asekeevo"')
     buguruslan = html.index('id="district-buguruslan"')
@@ -205,5 +222,13 @@ def test_russian_filters() -> None:
     assert zone_label(ZoneInfo("Europe/Kaliningrad"), moment) == "МСК−1"
     forms = ("площадка", "площадки", "площадок")
     assert [plural(n, *forms) for n in (1, 2, 5, 11, 12, 21, 22, 25, 111)] == [
-        "площадка", "площадки", "площадок", "площадок", "площадок", "площадка", "площадки",
-        "площадок", "площадок"]
+        "площадка",
+        "площадки",
+        "площадок",
+        "площадок",
+        "площадок",
+        "площадка",
+        "площадки",
+        "площадок",
+        "площадок",
+    ]

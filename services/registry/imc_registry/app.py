@@ -16,6 +16,4 @@ def create_app(settings: RegistrySettings | None = None) -> Litestar:
     """Build the registry: its runtime, subscribers and HTTP app."""
     runtime = Runtime(settings or get_settings(), migrations=MIGRATIONS)
     subscribe(runtime.consumers, outbox=runtime.outbox, district=runtime.settings.district)
-    return runtime.http_app(
-        [OrganisationController, SiteController], title="Реестр — ИМЦ"
-    )
+    return runtime.http_app([OrganisationController, SiteController], title="Реестр — ИМЦ")

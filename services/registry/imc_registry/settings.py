@@ -3,7 +3,7 @@
 from imc_shared.settings import ServiceSettings, load_settings
 
 
-class RegistrySettings(ServiceSettings, kw_only=True, frozen=True):
+class RegistrySettings(ServiceSettings, frozen=True, kw_only=True):
     """Registry settings; everything comes from ``IMC_*`` variables."""
 
 

@@ -3,7 +3,7 @@
 from imc_shared.settings import ServiceSettings, load_settings
 
 
-class SchedulingSettings(ServiceSettings, kw_only=True, frozen=True):
+class SchedulingSettings(ServiceSettings, frozen=True, kw_only=True):
     """Scheduling settings; everything comes from ``IMC_*`` variables."""
 
 

@@ -48,19 +48,31 @@ class ApplicationController(Controller):
             "work_plan": await _upload(data.work_plan),
         }
         row = await applications.submit_application(
-            database=database, outbox=outbox, registry=registry, store=store,
-            district=settings.district, organisation_id=data.organisation_id, topic=data.topic,
-            uploads=uploads, max_bytes=settings.max_upload_bytes,
+            database=database,
+            outbox=outbox,
+            registry=registry,
+            store=store,
+            district=settings.district,
+            organisation_id=data.organisation_id,
+            topic=data.topic,
+            uploads=uploads,
+            max_bytes=settings.max_upload_bytes,
         )
         return Application.of(row)
 
     @post("/{application_id:uuid}/decision", summary="Record the council's decision")
     async def decide(
-        self, application_id: UUID, data: DecisionCreate, database: Database, outbox: Outbox,
+        self,
+        application_id: UUID,
+        data: DecisionCreate,
+        database: Database,
+        outbox: Outbox,
         settings: ApplicationsSettings,
     ) -> Application:
         row = await applications.record_decision(
-            database=database, outbox=outbox, district=settings.district,
+            database=database,
+            outbox=outbox,
+            district=settings.district,
             application_id=application_id,
             data=DecisionInput(
                 outcome=data.outcome,
@@ -71,7 +83,8 @@ class ApplicationController(Controller):
                 term_start=data.term_start,
                 leader=Person(data.leader.full_name, data.leader.position) if data.leader else None,
                 co_leader=Person(data.co_leader.full_name, data.co_leader.position)
-                if data.co_leader else None,
+                if data.co_leader
+                else None,
                 order_number=data.order_number,
                 order_date=data.order_date,
             ),

@@ -91,14 +91,22 @@ class Application(msgspec.Struct, kw_only=True):
         if row.decision is not None:
             d = row.decision
             decision = Decision(
-                id=d.id, outcome=d.outcome, decided_on=d.decided_on,
-                council_protocol=d.council_protocol, reason=d.reason, term_years=d.term_years,
-                term_start=d.term_start, term_end=d.term_end,
+                id=d.id,
+                outcome=d.outcome,
+                decided_on=d.decided_on,
+                council_protocol=d.council_protocol,
+                reason=d.reason,
+                term_years=d.term_years,
+                term_start=d.term_start,
+                term_end=d.term_end,
                 leader=PersonIn(full_name=d.leader_name, position=d.leader_position or "")
-                if d.leader_name else None,
+                if d.leader_name
+                else None,
                 co_leader=PersonIn(full_name=d.co_leader_name, position=d.co_leader_position or "")
-                if d.co_leader_name else None,
-                order_number=d.order_number, order_date=d.order_date,
+                if d.co_leader_name
+                else None,
+                order_number=d.order_number,
+                order_date=d.order_date,
             )
         return cls(
             id=row.id,
@@ -109,8 +117,13 @@ class Application(msgspec.Struct, kw_only=True):
             status=row.status,
             submitted_at=row.submitted_at,
             documents=[
-                Document(kind=doc.kind, filename=doc.filename, content_type=doc.content_type,
-                         size=doc.size, sha256=doc.sha256)
+                Document(
+                    kind=doc.kind,
+                    filename=doc.filename,
+                    content_type=doc.content_type,
+                    size=doc.size,
+                    sha256=doc.sha256,
+                )
                 for doc in row.documents
             ],
             decision=decision,

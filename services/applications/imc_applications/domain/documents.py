@@ -36,9 +36,7 @@ def check_document(kind: str, filename: str, content: bytes, max_bytes: int) -> 
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     signatures = _SIGNATURES.get(suffix)
     if signatures is None:
-        raise InvalidInput(
-            f"Файл «{filename}»: допустимы форматы PDF, DOCX, DOC, ODT", field=kind
-        )
+        raise InvalidInput(f"Файл «{filename}»: допустимы форматы PDF, DOCX, DOC, ODT", field=kind)
     if not content.startswith(signatures):
         raise InvalidInput(
             f"Файл «{filename}» повреждён или не является {suffix[1:].upper()}", field=kind

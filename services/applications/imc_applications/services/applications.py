@@ -83,16 +83,22 @@ async def submit_application(
             key, digest = store.put(upload.content)
             session.add(
                 ApplicationDocument(
-                    application_id=application.id, kind=kind, filename=upload.filename,
-                    content_type=content_type, size=len(upload.content), sha256=digest,
+                    application_id=application.id,
+                    kind=kind,
+                    filename=upload.filename,
+                    content_type=content_type,
+                    size=len(upload.content),
+                    sha256=digest,
                     storage_key=key,
                 )
             )
             refs.append(
                 SubmittedDocument(
                     kind=kind,  # type: ignore[arg-type]
-                    filename=upload.filename, content_type=content_type,
-                    size=len(upload.content), sha256=digest,
+                    filename=upload.filename,
+                    content_type=content_type,
+                    size=len(upload.content),
+                    sha256=digest,
                 )
             )
         await outbox.put(
@@ -107,7 +113,9 @@ async def submit_application(
                 documents=tuple(refs),
             ),
         )
-    return await get_application(database=database, district=district, application_id=application.id)
+    return await get_application(
+        database=database, district=district, application_id=application.id
+    )
 
 
 async def record_decision(
@@ -133,9 +141,13 @@ async def record_decision(
         )
         if data.outcome == "assigned":
             assignment = rules.check_assignment(
-                term_years=data.term_years, term_start=data.term_start, leader=data.leader,
-                co_leader=data.co_leader, order_number=data.order_number,
-                order_date=data.order_date, decided_on=data.decided_on,
+                term_years=data.term_years,
+                term_start=data.term_start,
+                leader=data.leader,
+                co_leader=data.co_leader,
+                order_number=data.order_number,
+                order_date=data.order_date,
+                decided_on=data.decided_on,
             )
             decision.term_years = assignment.term_years
             decision.term_start = assignment.term_start
@@ -153,7 +165,9 @@ async def record_decision(
         session.add(decision)
         await session.flush()
         await outbox.put(session, DECISION_MADE, decision_message(application, decision))
-    return await get_application(database=database, district=district, application_id=application_id)
+    return await get_application(
+        database=database, district=district, application_id=application_id
+    )
 
 
 def decision_message(application: Application, decision: Decision) -> DecisionMade:
@@ -185,7 +199,9 @@ def decision_message(application: Application, decision: Decision) -> DecisionMa
     )
 
 
-async def get_application(*, database: Database, district: str, application_id: UUID) -> Application:
+async def get_application(
+    *, database: Database, district: str, application_id: UUID
+) -> Application:
     """One application of ``district`` with its documents and decision."""
     async with database.sessions() as session:
         application = await session.get(Application, application_id)

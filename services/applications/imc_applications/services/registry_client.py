@@ -38,13 +38,9 @@ class RegistryClient:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
                 response = await client.get(url)
         except httpx.HTTPError as error:
-            raise RegistryUnavailable(
-                "Реестр организаций недоступен; попробуйте позже"
-            ) from error
+            raise RegistryUnavailable("Реестр организаций недоступен; попробуйте позже") from error
         if response.status_code == 404:
-            raise InvalidInput(
-                "Организация не найдена в реестре округа", field="organisation_id"
-            )
+            raise InvalidInput("Организация не найдена в реестре округа", field="organisation_id")
         if response.status_code != 200:
             raise RegistryUnavailable(f"Реестр ответил ошибкой {response.status_code}")
         return msgspec.json.decode(response.content, type=OrganisationCard)

@@ -66,14 +66,15 @@ class DocumentController(Controller):
         if row is None or not filename.startswith("file.") or fmt not in MEDIA_TYPES:
             raise NotFound("Документ не найден", field="document_id")
         kind: Literal["pdf", "docx"] = "pdf" if fmt == "pdf" else "docx"
-        key, digest = (row.pdf_key, row.pdf_sha256) if kind == "pdf" else (
-            row.docx_key, row.docx_sha256)
+        key, digest = (
+            (row.pdf_key, row.pdf_sha256) if kind == "pdf" else (row.docx_key, row.docx_sha256)
+        )
         download = f"prikaz-{row.number}.{kind}"
         return Response(
             store.get(key),
             media_type=MEDIA_TYPES[kind],
             headers={
-                "content-disposition": f"attachment; filename=\"prikaz.{kind}\"; "
+                "content-disposition": f'attachment; filename="prikaz.{kind}"; '
                 f"filename*=UTF-8''{quote(download)}",
                 "x-checksum-sha256": digest,
             },

@@ -90,9 +90,7 @@ def order_context(data: SiteOrderData) -> dict[str, Any]:
     template uses: official and numeric dates, «И.О. Фамилия» forms of the
     people, the term in words and the phrases in the cases the text needs.
     """
-    context: dict[str, Any] = {
-        field: getattr(data, field) for field in data.__struct_fields__
-    }
+    context: dict[str, Any] = {field: getattr(data, field) for field in data.__struct_fields__}
     context.update(
         order_date_official=format_date_official(data.order_date),
         order_date_numeric=format_date_numeric(data.order_date),

@@ -169,11 +169,7 @@ def _inflect_phrase(phrase: str, case: Case) -> str:
         core = token.strip(_EDGE_PUNCTUATION)
         start = token.find(core) if core else 0
         prefix, suffix = token[:start], token[start + len(core) :]
-        if (
-            not core
-            or _is_abbreviation(core)
-            or not re.fullmatch(r"[а-яёА-ЯЁ-]+", core)
-        ):
+        if not core or _is_abbreviation(core) or not re.fullmatch(r"[а-яёА-ЯЁ-]+", core):
             # A quoted name, a number or an abbreviation: stop inflecting here.
             return phrase
         adjective = _inflect_adjective(core, case)

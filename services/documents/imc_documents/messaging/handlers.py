@@ -13,9 +13,7 @@ from imc_shared.outbox import Outbox
 def subscribe(consumers: Consumers, *, outbox: Outbox, issuer: OrderIssuer) -> None:
     """Register the documents subscribers."""
 
-    async def on_decision_made(
-        session: AsyncSession, envelope: Envelope[Any], _: Delivery
-    ) -> None:
+    async def on_decision_made(session: AsyncSession, envelope: Envelope[Any], _: Delivery) -> None:
         await issuer.issue(session, outbox, envelope)
 
     consumers.subscribe(DECISION_MADE, on_decision_made)

@@ -73,8 +73,7 @@ def render_docx(template_path: Path, context: Mapping[str, Any]) -> bytes:
         match = _UNDEFINED_NAME.search(str(exc))
         variable = next((g for g in match.groups() if g), None) if match else None
         raise TemplateError(
-            f"Шаблон {template_path.name} использует неопределённую переменную: "
-            f"{variable or exc}",
+            f"Шаблон {template_path.name} использует неопределённую переменную: {variable or exc}",
             template=template_path,
             variable=variable,
             missing=frozenset({variable}) if variable else frozenset(),

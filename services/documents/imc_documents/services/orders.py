@@ -32,8 +32,15 @@ def order_data(decision: DecisionMade, settings: DocumentsSettings) -> SiteOrder
     """The order's content: the decision plus the letterhead from settings."""
     if decision.outcome != "assigned":
         raise Rejected("a refusal has no order")
-    required = (decision.term_start, decision.term_end, decision.term_years, decision.leader,
-                decision.co_leader, decision.order_number, decision.order_date)
+    required = (
+        decision.term_start,
+        decision.term_end,
+        decision.term_years,
+        decision.leader,
+        decision.co_leader,
+        decision.order_number,
+        decision.order_date,
+    )
     if any(value is None for value in required):
         raise Rejected("the assignment lacks its term, leaders or order number")
     assert decision.leader and decision.co_leader and decision.order_number
@@ -92,12 +99,19 @@ class OrderIssuer:
         docx_key, docx_sha = self.store.put(docx)
         pdf_key, pdf_sha = self.store.put(pdf)
         document = Document(
-            kind="order_site_status", subject_id=decision.decision_id,
+            kind="order_site_status",
+            subject_id=decision.decision_id,
             organisation_id=decision.organisation_id,
             title=f"{ORDER_TITLE} {decision.organisation_short_name}",
-            number=data.order_number, dated=data.order_date, template=ORDER_TEMPLATE,
-            docx_key=docx_key, docx_sha256=docx_sha, docx_size=len(docx),
-            pdf_key=pdf_key, pdf_sha256=pdf_sha, pdf_size=len(pdf),
+            number=data.order_number,
+            dated=data.order_date,
+            template=ORDER_TEMPLATE,
+            docx_key=docx_key,
+            docx_sha256=docx_sha,
+            docx_size=len(docx),
+            pdf_key=pdf_key,
+            pdf_sha256=pdf_sha,
+            pdf_size=len(pdf),
         )
         session.add(document)
         await session.flush()
@@ -115,10 +129,18 @@ def generated_message(document: Document) -> DocumentGenerated:
         organisation_id=document.organisation_id,
         subject_id=document.subject_id,
         files=(
-            GeneratedFile(format="docx", path=f"/documents/{document.id}/file.docx",
-                          size=document.docx_size, sha256=document.docx_sha256),
-            GeneratedFile(format="pdf", path=f"/documents/{document.id}/file.pdf",
-                          size=document.pdf_size, sha256=document.pdf_sha256),
+            GeneratedFile(
+                format="docx",
+                path=f"/documents/{document.id}/file.docx",
+                size=document.docx_size,
+                sha256=document.docx_sha256,
+            ),
+            GeneratedFile(
+                format="pdf",
+                path=f"/documents/{document.id}/file.pdf",
+                size=document.pdf_size,
+                sha256=document.pdf_sha256,
+            ),
         ),
     )
 

@@ -44,6 +44,4 @@ def verify_origin(
         raise OriginMismatch(f"district {claimed_district!r} is not federated here")
     actual = recorded_upstream(headers)
     if _normalise(actual) != _normalise(expected):
-        raise OriginMismatch(
-            f"message claims district {claimed_district!r} but came from {actual}"
-        )
+        raise OriginMismatch(f"message claims district {claimed_district!r} but came from {actual}")

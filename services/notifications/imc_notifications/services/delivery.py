@@ -34,9 +34,7 @@ class Mailer:
     def __init__(self, settings: NotificationsSettings) -> None:
         self.settings = settings
 
-    def build(
-        self, notification: Notification, attachment: bytes | None
-    ) -> EmailMessage:
+    def build(self, notification: Notification, attachment: bytes | None) -> EmailMessage:
         """The MIME message of ``notification``."""
         message = EmailMessage()
         message["From"] = formataddr((self.settings.mail_from_name, self.settings.mail_from))
@@ -139,7 +137,9 @@ class DeliveryWorker:
             attempts = notification.attempts + 1
             final = attempts >= self.settings.max_attempts
             await self._record(
-                notification, status="failed" if final else "queued", error=repr(error),
+                notification,
+                status="failed" if final else "queued",
+                error=repr(error),
                 delay=backoff_seconds(attempts),
             )
             bound.warning("email not sent", attempt=attempts, final=final, error=repr(error))
@@ -157,7 +157,11 @@ class DeliveryWorker:
             return response.content
 
     async def _record(
-        self, notification: Notification, *, status: str, error: str | None = None,
+        self,
+        notification: Notification,
+        *,
+        status: str,
+        error: str | None = None,
         delay: float = 0.0,
     ) -> None:
         now = datetime.now(UTC)

@@ -34,14 +34,19 @@ class DistrictController(Controller):
 
     tags = ("sites",)
 
-    @get("/", summary="Sites of the district (page)", exception_handlers=PAGE_ERRORS,
-         include_in_schema=False)
+    @get(
+        "/",
+        summary="Sites of the district (page)",
+        exception_handlers=PAGE_ERRORS,
+        include_in_schema=False,
+    )
     async def page(
         self, registry: NamedDependency[RegistryClient], settings: NamedDependency[PortalSettings]
     ) -> Template:
         sites = await catalogue.district_sites(registry=registry)
-        return Template(template_name="district.html",
-                        context={**base_context(settings), "sites": sites})
+        return Template(
+            template_name="district.html", context={**base_context(settings), "sites": sites}
+        )
 
     @get("/api/sites", summary="Sites of the district")
     async def sites(self, registry: NamedDependency[RegistryClient]) -> list[Site]:
@@ -53,15 +58,21 @@ class CentreController(Controller):
 
     tags = ("sites",)
 
-    @get("/", summary="Sites of all districts (page)", exception_handlers=PAGE_ERRORS,
-         include_in_schema=False)
+    @get(
+        "/",
+        summary="Sites of all districts (page)",
+        exception_handlers=PAGE_ERRORS,
+        include_in_schema=False,
+    )
     async def page(
-        self, federation: NamedDependency[FederationClient],
+        self,
+        federation: NamedDependency[FederationClient],
         settings: NamedDependency[PortalSettings],
     ) -> Template:
         overview = await catalogue.centre_overview(federation=federation)
-        return Template(template_name="centre.html",
-                        context={**base_context(settings), "overview": overview})
+        return Template(
+            template_name="centre.html", context={**base_context(settings), "overview": overview}
+        )
 
     @get("/api/sites", summary="Sites of all districts")
     async def sites(self, federation: NamedDependency[FederationClient]) -> list[CentreSite]:

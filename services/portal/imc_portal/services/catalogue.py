@@ -42,15 +42,20 @@ def name_key(name: str) -> str:
 
 def sorted_sites(sites: Iterable[Site]) -> list[Site]:
     """Sites in the order of organisation names, then by the start of the term."""
-    return sorted(sites, key=lambda site: (name_key(site.organisation_short_name),
-                                           site.term_start))
+    return sorted(sites, key=lambda site: (name_key(site.organisation_short_name), site.term_start))
 
 
 def sorted_centre_sites(sites: Iterable[CentreSite]) -> list[CentreSite]:
     """The centre's sites by district name, then organisation, then the start of the term."""
-    return sorted(sites, key=lambda site: (name_key(site.district_name), site.district,
-                                           name_key(site.organisation_short_name),
-                                           site.term_start))
+    return sorted(
+        sites,
+        key=lambda site: (
+            name_key(site.district_name),
+            site.district,
+            name_key(site.organisation_short_name),
+            site.term_start,
+        ),
+    )
 
 
 def group_by_district(

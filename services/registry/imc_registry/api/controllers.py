@@ -20,19 +20,27 @@ class OrganisationController(Controller):
 
     @post("/", summary="Add an organisation")
     async def create(
-        self, data: OrganisationCreate, database: Database, outbox: Outbox,
+        self,
+        data: OrganisationCreate,
+        database: Database,
+        outbox: Outbox,
         settings: RegistrySettings,
     ) -> Organisation:
         row = await organisations.create_organisation(
-            database=database, outbox=outbox, district=settings.district,
+            database=database,
+            outbox=outbox,
+            district=settings.district,
             data=msgspec.structs.asdict(data),
         )
         return Organisation.of(row)
 
     @get("/", summary="List organisations")
     async def index(
-        self, database: Database, settings: RegistrySettings,
-        q: str | None = None, kind: str | None = None,
+        self,
+        database: Database,
+        settings: RegistrySettings,
+        q: str | None = None,
+        kind: str | None = None,
     ) -> list[Organisation]:
         rows = await organisations.list_organisations(
             database=database, district=settings.district, query=q, kind=kind

@@ -71,7 +71,9 @@ async def list_organisations(
         return list((await session.scalars(statement.order_by(Organisation.short_name))).all())
 
 
-async def get_organisation(session: AsyncSession, district: str, organisation_id: UUID) -> Organisation:
+async def get_organisation(
+    session: AsyncSession, district: str, organisation_id: UUID
+) -> Organisation:
     """One organisation of ``district``, or :class:`NotFound`."""
     organisation = await session.get(Organisation, organisation_id)
     if organisation is None or organisation.district != district:

@@ -70,9 +70,7 @@ async def apply_decision(
     return site
 
 
-async def list_sites(
-    *, database: Database, district: str, status: str | None = None
-) -> list[Site]:
+async def list_sites(*, database: Database, district: str, status: str | None = None) -> list[Site]:
     """Sites of ``district``, newest first."""
     statement = sa.select(Site).join(Site.organisation).where(Organisation.district == district)
     if status:

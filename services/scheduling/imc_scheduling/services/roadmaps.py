@@ -37,8 +37,10 @@ async def open_roadmap(
         session,
         ROADMAP_OPENED,
         RoadmapOpened(
-            roadmap_id=roadmap.id, site_id=roadmap.site_id,
-            organisation_id=roadmap.organisation_id, title=roadmap.title,
+            roadmap_id=roadmap.id,
+            site_id=roadmap.site_id,
+            organisation_id=roadmap.organisation_id,
+            title=roadmap.title,
         ),
         cause=envelope,
     )

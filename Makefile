@@ -1,0 +1,42 @@
+# One entry point for people and CI. `make run` and `make test` are the two a newcomer needs.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+PACKAGES := -p imc_contracts -p imc_shared -p imc_registry -p imc_applications \
+	-p imc_scheduling -p imc_documents -p imc_notifications -p imc_federation \
+	-p imc_portal -p imc_local
+
+.PHONY: install run flow test test-fast lint format bench up up-centre clean
+
+install:  ## system packages (only missing ones) and the Python workspace
+	@deploy/local/install-system-deps.sh
+	@uv sync --all-packages --frozen --quiet
+
+run: install  ## the demo federation: two districts and the centre, on this machine
+	uv run python -m imc_local
+
+flow:  ## the walking-skeleton scenario against `make run`
+	uv run python -m imc_local.flow
+
+lint:
+	uv run ruff check .
+	uv run ruff format --check .
+	uv run mypy $(PACKAGES)
+
+test: install lint  ## everything CI runs: lint, unit, service and end-to-end tests
+	uv run pytest
+
+test-fast: lint  ## unit and service tests only (no brokers)
+	uv run pytest -m "not e2e"
+
+format:
+	uv run ruff check --fix .
+	uv run ruff format .
+
+bench:
+	uv run python -m imc_local.bench
+
+up:  ## one district with docker compose (see deploy/compose/README.md)
+	docker compose --env-file deploy/compose/district.env up -d
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache
