@@ -46,10 +46,14 @@ async def pending(database: Database) -> int:
 async def test_a_rolled_back_change_leaves_no_message(database: Database) -> None:
     writer = Outbox(district="yaya", source="scheduling")
     payload = example(ROADMAP_OPENED).payload
-    with pytest.raises(RuntimeError):
+
+    async def failing_change() -> None:
         async with database.transaction() as session:
             await writer.put(session, ROADMAP_OPENED, payload)
             raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_change()
     assert await pending(database) == 0
     async with database.transaction() as session:
         envelope = await writer.put(session, ROADMAP_OPENED, payload)
@@ -78,16 +82,21 @@ async def test_relay_publishes_with_the_message_id_and_keeps_failures(database: 
 
 
 async def test_inbox_applies_a_message_once(database: Database) -> None:
-    consumers = Consumers(broker=make_broker("amqp://127.0.0.1:1/"), database=database,
-                          publisher=FakePublisher(), service="test")  # type: ignore[arg-type]
+    consumers = Consumers(
+        broker=make_broker("amqp://127.0.0.1:1/"),
+        database=database,
+        publisher=FakePublisher(),
+        service="test",
+    )  # type: ignore[arg-type]
     calls: list[str] = []
 
     async def handler(session: Any, envelope: Any, delivery: Delivery) -> None:
         calls.append(str(envelope.id))
 
     envelope = example(ROADMAP_OPENED)
-    delivery = Delivery(queue="test.q", routing_key=envelope.routing_key, headers={},
-                        delivery_count=0)
+    delivery = Delivery(
+        queue="test.q", routing_key=envelope.routing_key, headers={}, delivery_count=0
+    )
     assert await consumers._apply("test.q", envelope, delivery, handler) is True
     assert await consumers._apply("test.q", envelope, delivery, handler) is False
     assert await consumers._apply("other.q", envelope, delivery, handler) is True
@@ -97,8 +106,12 @@ async def test_inbox_applies_a_message_once(database: Database) -> None:
 
 
 async def test_a_failing_handler_leaves_no_inbox_record(database: Database) -> None:
-    consumers = Consumers(broker=make_broker("amqp://127.0.0.1:1/"), database=database,
-                          publisher=FakePublisher(), service="test")  # type: ignore[arg-type]
+    consumers = Consumers(
+        broker=make_broker("amqp://127.0.0.1:1/"),
+        database=database,
+        publisher=FakePublisher(),
+        service="test",
+    )  # type: ignore[arg-type]
 
     async def failing(session: Any, envelope: Any, delivery: Delivery) -> None:
         raise ValueError("boom")

@@ -10,9 +10,17 @@ class Example(ServiceSettings, frozen=True, kw_only=True):
 
 
 def test_values_are_converted_from_strings() -> None:
-    settings = load_settings(Example, "registry", {
-        "IMC_DISTRICT": "yaya", "IMC_HTTP_PORT": "8011", "IMC_RETRIES": "5",
-        "IMC_LOG_JSON": "false", "OTHER": "ignored"})
+    settings = load_settings(
+        Example,
+        "registry",
+        {
+            "IMC_DISTRICT": "yaya",
+            "IMC_HTTP_PORT": "8011",
+            "IMC_RETRIES": "5",
+            "IMC_LOG_JSON": "false",
+            "OTHER": "ignored",
+        },
+    )
     assert settings.service == "registry"
     assert settings.http_port == 8011
     assert settings.retries == 5

@@ -8,8 +8,16 @@ UPSTREAMS = {"yaya": "amqp://10.0.0.5:5672", "mariinsk": "amqp://10.0.0.6"}
 
 
 def received(uri: str) -> dict[str, object]:
-    return {"x-received-from": [{"uri": uri, "exchange": "imc.districts",
-                                 "cluster-name": "anything", "redelivered": False}]}
+    return {
+        "x-received-from": [
+            {
+                "uri": uri,
+                "exchange": "imc.districts",
+                "cluster-name": "anything",
+                "redelivered": False,
+            }
+        ]
+    }
 
 
 def test_matching_origin_passes() -> None:
@@ -18,7 +26,7 @@ def test_matching_origin_passes() -> None:
 
 
 def test_message_from_another_districts_link_is_refused() -> None:
-    with pytest.raises(OriginMismatch, match="came from amqp://10.0.0.6"):
+    with pytest.raises(OriginMismatch, match=r"came from amqp://10\.0\.0\.6"):
         verify_origin(received("amqp://10.0.0.6:5672"), "yaya", UPSTREAMS)
 
 
