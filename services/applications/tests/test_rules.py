@@ -21,8 +21,13 @@ DAY = date(2026, 10, 14)
 
 def assign(**overrides: object):
     values: dict[str, object] = {
-        "term_years": 2, "term_start": None, "leader": LEADER, "co_leader": CO_LEADER,
-        "order_number": "64", "order_date": None, "decided_on": DAY,
+        "term_years": 2,
+        "term_start": None,
+        "leader": LEADER,
+        "co_leader": CO_LEADER,
+        "order_number": "64",
+        "order_date": None,
+        "decided_on": DAY,
     }
     values.update(overrides)
     return check_assignment(**values)  # type: ignore[arg-type]

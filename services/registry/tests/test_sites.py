@@ -32,12 +32,21 @@ def test_refusal_and_incomplete_assignment_give_no_status() -> None:
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
-    [({"full_name": "Ш"}, "full_name"), ({"kind": "college"}, "kind"),
-     ({"email": "нет почты"}, "email"), ({"short_name": " "}, "short_name")],
+    [
+        ({"full_name": "Ш"}, "full_name"),
+        ({"kind": "college"}, "kind"),
+        ({"email": "нет почты"}, "email"),
+        ({"short_name": " "}, "short_name"),
+    ],
 )
 def test_organisation_rules_name_the_field(overrides: dict[str, str], field: str) -> None:
-    values = {"full_name": "МБОУ «Яйская СОШ № 1»", "short_name": "СОШ № 1",
-              "kind": "school", "email": "sosh1@yaya.example.ru", **overrides}
+    values = {
+        "full_name": "МБОУ «Яйская СОШ № 1»",
+        "short_name": "СОШ № 1",
+        "kind": "school",
+        "email": "sosh1@yaya.example.ru",
+        **overrides,
+    }
     with pytest.raises(InvalidInput) as error:
         check_organisation(**values)
     assert error.value.field == field

@@ -1,0 +1,870 @@
+"""The docker compose deployment: compose files, Dockerfiles, RabbitMQ definitions and
+the PostgreSQL init script.
+
+No Docker engine runs in CI, so no image is built here. What is checked instead: the
+compose files pass ``docker-compose config`` (and ``docker compose config`` where the v2
+plugin exists) with the example env files; every service has a healthcheck; the
+environment compose gives each service is a valid settings Struct of that service; the
+database URLs match the roles the init script creates; every Dockerfile installs with
+``uv sync --frozen --no-dev --package imc-<name>`` from the copied lock and runs as a
+non-root user; the committed definitions hold the exchanges, no guest user, one
+federation upstream per district with the loss-safe settings, and hashes of the
+example passwords. The init script runs on a real PostgreSQL, the definitions and
+RabbitMQ config boot a real RabbitMQ node.
+"""
+
+import base64
+import functools
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+import aio_pika
+import msgspec
+import pytest
+import yaml
+
+from imc_contracts.names import (
+    CENTRE_EXCHANGE,
+    DEAD_LETTER_EXCHANGE,
+    DISTRICTS_EXCHANGE,
+    EVENTS_EXCHANGE,
+    UNROUTABLE_EXCHANGE,
+    UNROUTABLE_QUEUE,
+)
+from imc_local.ports import free_ports
+from imc_local.postgres import PG_BIN, start_postgres
+from imc_local.rabbit import RABBITMQ_BIN, RabbitNode, start_rabbit_node, wait_ready
+from imc_local.stack import LINK_USER, SERVICE_USER
+from imc_shared.settings import ServiceSettings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_DIR = ROOT / "deploy" / "compose"
+RABBITMQ_DIR = COMPOSE_DIR / "rabbitmq"
+DISTRICT_SERVICES = (
+    "registry",
+    "applications",
+    "scheduling",
+    "documents",
+    "notifications",
+    "portal",
+)
+CENTRE_SERVICES = ("federation", "portal")
+ALL_SERVICES = (*DISTRICT_SERVICES, "federation")
+STACKS = {
+    "district": (ROOT / "docker-compose.yml", COMPOSE_DIR / "district.env.example"),
+    "centre": (COMPOSE_DIR / "centre.yml", COMPOSE_DIR / "centre.env.example"),
+}
+DEFINITIONS_IN_CONTAINER = "/etc/rabbitmq/definitions.json"
+NO_VALIDATOR = (
+    "no compose validator: neither `docker-compose` (Debian package docker-compose) nor "
+    "the `docker compose` plugin is installed. .ci/run installs docker-compose; here: "
+    "apt-get install docker-compose"
+)
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _render_module() -> ModuleType:
+    """deploy/compose/render_definitions.py, imported by path (it is a script)."""
+    spec = importlib.util.spec_from_file_location(
+        "imc_compose_render_definitions", COMPOSE_DIR / "render_definitions.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render = _render_module()
+
+
+@functools.cache
+def validators() -> tuple[tuple[str, ...], ...]:
+    """The compose CLIs on this machine: v1 ``docker-compose``, v2 ``docker compose``."""
+    found: list[tuple[str, ...]] = []
+    v1 = shutil.which("docker-compose")
+    if v1:
+        found.append((v1,))
+    docker = shutil.which("docker")
+    if docker:
+        probe = subprocess.run(
+            [docker, "compose", "version"], capture_output=True, text=True, timeout=60, check=False
+        )
+        if probe.returncode == 0:
+            found.append((docker, "compose"))
+    return tuple(found)
+
+
+def _clean_env() -> dict[str, str]:
+    """No IMC_* or password of the test runner's environment may leak into compose."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+
+
+def compose(
+    validator: tuple[str, ...],
+    stack: str,
+    *args: str,
+    env_file: Path | None = None,
+    profiles: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    compose_file, example = STACKS[stack]
+    command = [*validator, "--env-file", str(env_file or example), "-f", str(compose_file)]
+    for profile in profiles:
+        command += ["--profile", profile]
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=_clean_env(),
+        check=False,
+    )
+
+
+@functools.cache
+def resolved(stack: str) -> dict[str, Any]:
+    """The stack as compose resolves it with the example env file (every profile on)."""
+    if not validators():
+        pytest.fail(NO_VALIDATOR)
+    result = compose(validators()[0], stack, "config", profiles=("trial",))
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    assert isinstance(config, dict)
+    return config
+
+
+@functools.cache
+def raw(stack: str) -> dict[str, Any]:
+    """The compose file as written (anchors and merge keys resolved, no interpolation)."""
+    config = yaml.safe_load(STACKS[stack][0].read_text(encoding="utf-8"))
+    assert isinstance(config, dict)
+    return config
+
+
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    """A resolved service's environment as the strings the container gets."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+
+    def text(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return "" if value is None else str(value)
+
+    return {key: text(value) for key, value in env.items()}
+
+
+def mounts(service: dict[str, Any]) -> dict[str, str]:
+    """Container path -> host path or volume name, short (v1) or long (v2) syntax."""
+    found: dict[str, str] = {}
+    for volume in service.get("volumes") or []:
+        if isinstance(volume, dict):
+            found[str(volume["target"])] = str(volume["source"])
+        else:
+            source, target = str(volume).split(":")[:2]
+            found[target] = source
+    return found
+
+
+def example(stack: str) -> dict[str, str]:
+    return render.read_env_file(STACKS[stack][1])
+
+
+def settings_class(service: str) -> type[ServiceSettings]:
+    module = importlib.import_module(f"imc_{service}.settings")
+    classes = [
+        value
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, ServiceSettings)
+        and value is not ServiceSettings
+        and value.__module__ == module.__name__
+    ]
+    assert len(classes) == 1, f"imc_{service}.settings: {classes}"
+    return classes[0]
+
+
+def built_service(name: str) -> str:
+    """Which IMC service a compose service runs: the folder of its Dockerfile."""
+    return Path(name).parent.name
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether a ``rabbit_password_hashing_sha256`` hash is that of ``password``."""
+    raw_hash = base64.b64decode(password_hash)
+    salt, digest = raw_hash[:4], raw_hash[4:]
+    return hashlib.sha256(salt + password.encode("utf-8")).digest() == digest
+
+
+def definitions(kind: str) -> dict[str, Any]:
+    data = json.loads((RABBITMQ_DIR / f"{kind}.definitions.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def upstream_without_credentials(uri: str) -> str:
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.hostname}:{parts.port or 5672}"
+
+
+def dockerfile(service: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of a Dockerfile, continuation lines joined."""
+    instructions: list[tuple[str, str]] = []
+    current = ""
+    path = ROOT / "services" / service / "Dockerfile"
+    for raw_line in path.read_text(encoding="utf-8").splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            current += line[:-1] + " "
+            continue
+        current += line
+        keyword, _, args = current.partition(" ")
+        instructions.append((keyword.upper(), args.strip()))
+        current = ""
+    assert not current, f"{path} ends inside a continued line"
+    return instructions
+
+
+def copy_sources(service: str) -> list[str]:
+    sources: list[str] = []
+    for keyword, args in dockerfile(service):
+        if keyword == "COPY":
+            words = [word for word in shlex.split(args) if not word.startswith("--")]
+            sources += words[:-1]
+    return sources
+
+
+def uv_sync_words(service: str) -> list[str]:
+    commands = [
+        args for keyword, args in dockerfile(service) if keyword == "RUN" and "uv sync" in args
+    ]
+    assert len(commands) == 1, f"{service}: one RUN with uv sync, found {commands}"
+    words = shlex.split(commands[0])
+    start = next(i for i in range(len(words) - 1) if words[i : i + 2] == ["uv", "sync"])
+    end = next((i for i in range(start, len(words)) if words[i] in ("&&", ";", "||")), len(words))
+    return words[start:end]
+
+
+def workspace_members() -> list[str]:
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    members: list[str] = []
+    for pattern in root["tool"]["uv"]["workspace"]["members"]:
+        members += sorted(
+            str(path.parent.relative_to(ROOT)) for path in ROOT.glob(f"{pattern}/pyproject.toml")
+        )
+    return members
+
+
+# --- compose: validation ---------------------------------------------------------------
+
+
+def test_a_compose_validator_is_installed() -> None:
+    if not validators():
+        pytest.fail(NO_VALIDATOR)
+
+
+@pytest.mark.parametrize(
+    ("stack", "profiles"),
+    [
+        ("district", ()),
+        ("district", ("trial",)),
+        ("centre", ()),
+    ],
+)
+def test_compose_file_is_valid(stack: str, profiles: tuple[str, ...]) -> None:
+    if not validators():
+        pytest.fail(NO_VALIDATOR)
+    for validator in validators():
+        result = compose(validator, stack, "config", "-q", profiles=profiles)
+        assert result.returncode == 0, f"{' '.join(validator)}: {result.stderr}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_compose_refuses_to_start_without_settings(stack: str, tmp_path: Path) -> None:
+    if not validators():
+        pytest.fail(NO_VALIDATOR)
+    empty = tmp_path / "empty.env"
+    empty.write_text("# nothing set\n")
+    for validator in validators():
+        result = compose(validator, stack, "config", "-q", env_file=empty)
+        assert result.returncode != 0
+        assert "set " in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_variable_compose_reads_is_in_the_example(stack: str) -> None:
+    used = set(VARIABLE.findall(STACKS[stack][0].read_text(encoding="utf-8")))
+    missing = used - set(example(stack))
+    assert not missing, f"{STACKS[stack][1].name} does not document {sorted(missing)}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_example_variable_is_explained(stack: str) -> None:
+    """Each variable sits in a paragraph that has a comment above it."""
+    lines = STACKS[stack][1].read_text(encoding="utf-8").splitlines()
+    commented = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            commented = False
+        elif stripped.startswith("#"):
+            commented = True
+        else:
+            assert commented, f"{STACKS[stack][1].name}: no comment explains {stripped!r}"
+    env = example(stack)
+    assert {key for key in env if key.startswith("IMC_")} <= {
+        f"IMC_{field.name.upper()}"
+        for service in ALL_SERVICES
+        for field in msgspec.structs.fields(settings_class(service))
+    }, "an IMC_* variable of the example is no service's setting"
+
+
+# --- compose: services -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_service_has_a_healthcheck(stack: str) -> None:
+    for name, service in raw(stack)["services"].items():
+        check = service.get("healthcheck")
+        assert check, f"{stack}: {name} has no healthcheck"
+        assert not check.get("disable"), f"{stack}: {name} disables its healthcheck"
+        test = check.get("test")
+        assert test and test not in (["NONE"], "NONE"), f"{stack}: {name}: empty healthcheck"
+
+
+@pytest.mark.parametrize(
+    ("stack", "expected"),
+    [
+        ("district", DISTRICT_SERVICES),
+        ("centre", CENTRE_SERVICES),
+    ],
+)
+def test_services_are_built_from_their_dockerfiles(
+    stack: str,
+    expected: tuple[str, ...],
+) -> None:
+    built = {}
+    for name, service in resolved(stack)["services"].items():
+        if "build" not in service:
+            assert "image" in service, f"{name} has neither build nor image"
+            continue
+        build = service["build"]
+        assert Path(build["context"]).resolve() == ROOT, f"{name}: context is not the root"
+        dockerfile_path = ROOT / build["dockerfile"]
+        assert dockerfile_path.is_file(), f"{name}: {dockerfile_path} does not exist"
+        built[name] = built_service(build["dockerfile"])
+    assert built == {name: name for name in expected}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_services_wait_for_healthy_infrastructure(stack: str) -> None:
+    for name, service in resolved(stack)["services"].items():
+        env = environment(service)
+        depends = service.get("depends_on") or {}
+        needs = [
+            dependency
+            for variable, dependency in (
+                ("IMC_BROKER_URL", "rabbitmq"),
+                ("IMC_DATABASE_URL", "postgres"),
+                ("IMC_REGISTRY_URL", "registry"),
+                ("IMC_FEDERATION_URL", "federation"),
+            )
+            if variable in env
+        ]
+        for dependency in needs:
+            assert depends.get(dependency, {}).get("condition") == "service_healthy", (
+                f"{stack}: {name} does not wait for a healthy {dependency}"
+            )
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_compose_environment_is_valid_settings(stack: str) -> None:
+    """What compose hands each service loads as that service's settings Struct."""
+    for name, service in resolved(stack)["services"].items():
+        if "build" not in service:
+            continue
+        imc_service = built_service(service["build"]["dockerfile"])
+        cls = settings_class(imc_service)
+        env = environment(service)
+        fields = {f"IMC_{field.name.upper()}" for field in msgspec.structs.fields(cls)}
+        unknown = {key for key in env if key.startswith("IMC_")} - fields
+        assert not unknown, f"{stack}: {name} gets variables it has no setting for: {unknown}"
+        settings = load_settings(cls, imc_service, env)
+        assert settings.district == example(stack)["IMC_DISTRICT"]
+        assert settings.http_host == "0.0.0.0"
+        if imc_service == "federation":
+            assert set(settings.district_map()) == set(  # type: ignore[attr-defined]
+                json.loads(example(stack)["IMC_DISTRICTS"])
+            )
+    portal = environment(resolved(stack)["services"]["portal"])
+    assert portal["IMC_MODE"] == stack
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_databases_match_the_postgres_init(stack: str) -> None:
+    services = resolved(stack)["services"]
+    postgres = services["postgres"]
+    postgres_env = environment(postgres)
+    init = [
+        source
+        for target, source in mounts(postgres).items()
+        if target.startswith("/docker-entrypoint-initdb.d/")
+    ]
+    assert init == [str(COMPOSE_DIR / "postgres" / "init-databases.sh")]
+    with_database = set()
+    for name, service in services.items():
+        url = environment(service).get("IMC_DATABASE_URL")
+        if url is None:
+            continue
+        parts = urlsplit(url)
+        assert parts.scheme == "postgresql+asyncpg"
+        assert (parts.hostname, parts.port) == ("postgres", 5432)
+        database = parts.path.lstrip("/")
+        assert parts.username == database == name, f"{name}: own role and database"
+        assert parts.password == postgres_env[f"{name.upper()}_DB_PASSWORD"]
+        with_database.add(name)
+    assert set(postgres_env["IMC_DATABASES"].split()) == with_database
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_broker_credentials_match_the_definitions(stack: str) -> None:
+    users = {user["name"]: user for user in definitions(stack)["users"]}
+    for name, service in resolved(stack)["services"].items():
+        url = environment(service).get("IMC_BROKER_URL")
+        if url is None:
+            continue
+        parts = urlsplit(url)
+        assert (parts.hostname, parts.port) == ("rabbitmq", 5672), name
+        assert parts.username == SERVICE_USER
+        assert parts.password is not None
+        assert password_matches(users[SERVICE_USER]["password_hash"], parts.password), (
+            f"{name}: the committed {stack}.definitions.json was rendered with another "
+            "RABBITMQ_SERVICE_PASSWORD than the example's"
+        )
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_rabbitmq_loads_its_definitions_and_plugins(stack: str) -> None:
+    rabbitmq = resolved(stack)["services"]["rabbitmq"]
+    assert str(rabbitmq["image"]).startswith(
+        ("rabbitmq:3.13-management", "rabbitmq:3.12-management")
+    )
+    mounted = mounts(rabbitmq)
+    assert mounted[DEFINITIONS_IN_CONTAINER] == str(RABBITMQ_DIR / f"{stack}.definitions.json")
+    conf = next(
+        source
+        for target, source in mounted.items()
+        if target.startswith("/etc/rabbitmq/conf.d/") and target.endswith(".conf")
+    )
+    assert f"load_definitions = {DEFINITIONS_IN_CONTAINER}" in Path(conf).read_text()
+    plugins = Path(mounted["/etc/rabbitmq/enabled_plugins"]).read_text()
+    for plugin in ("rabbitmq_management", "rabbitmq_federation", "rabbitmq_federation_management"):
+        assert re.search(rf"\b{plugin}\b", plugins), plugin
+    assert "/var/lib/rabbitmq" in mounted, "RabbitMQ data must live on a volume"
+    assert rabbitmq["hostname"] == f"rabbitmq-{example(stack)['IMC_DISTRICT']}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_bind_mounted_files_exist(stack: str) -> None:
+    for name, service in resolved(stack)["services"].items():
+        for source in mounts(service).values():
+            if source.startswith("/"):
+                assert Path(source).is_file(), f"{stack}: {name} mounts missing {source}"
+
+
+# --- Dockerfiles -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+def test_dockerfile_installs_like_ci(service: str) -> None:
+    instructions = dockerfile(service)
+    assert instructions[0] == ("FROM", "python:3.11-slim-bookworm")
+    words = uv_sync_words(service)
+    assert "--frozen" in words, "the image must install exactly the lock (uv sync --frozen)"
+    assert "--no-dev" in words
+    package = words[words.index("--package") + 1] if "--package" in words else None
+    assert package == f"imc-{service}"
+    for path in (ROOT / ".ci" / "run", ROOT / "Makefile"):
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        for line in (line for line in text.splitlines() if "uv sync" in line):
+            for flag in ("--frozen", "--locked"):
+                if flag in line:
+                    assert flag in words, f"{path.name} runs uv sync {flag}; the image too"
+
+
+def test_dockerfiles_pin_one_uv() -> None:
+    pins = set()
+    for service in ALL_SERVICES:
+        found = [
+            re.search(r"pip install[^&;]*\buv==([0-9][0-9.]*)", args)
+            for keyword, args in dockerfile(service)
+            if keyword == "RUN"
+        ]
+        versions = [match.group(1) for match in found if match]
+        assert len(versions) == 1, f"{service}: install uv from PyPI with pip, pinned"
+        pins.add(versions[0])
+    assert len(pins) == 1, f"Dockerfiles install different uv versions: {pins}"
+    ci = ROOT / ".ci" / "run"
+    pinned = re.findall(r"\buv==([0-9][0-9.]*)", ci.read_text()) if ci.is_file() else []
+    assert set(pinned) <= pins, f".ci/run installs uv {pinned}, the images {pins}"
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+def test_dockerfile_copies_the_workspace_uv_needs(service: str) -> None:
+    sources = [source.rstrip("/") for source in copy_sources(service)]
+    for source in sources:
+        assert (ROOT / source).exists(), f"{service}: COPY {source}: no such file"
+    assert "uv.lock" in sources
+    assert "pyproject.toml" in sources
+    for member in workspace_members():
+        assert member in sources or f"{member}/pyproject.toml" in sources, (
+            f"{service}: uv resolves the whole workspace; copy {member}/pyproject.toml"
+        )
+    for needed in ("contracts", "shared", f"services/{service}"):
+        assert needed in sources, f"{service}: copy {needed}/"
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+def test_dockerfile_runs_the_service_as_non_root(service: str) -> None:
+    instructions = dockerfile(service)
+    users = [args for keyword, args in instructions if keyword == "USER"]
+    assert users, f"{service}: no USER: the service would run as root"
+    user = users[-1].split(":")[0]
+    assert user not in ("root", "0"), f"{service}: runs as {users[-1]}"
+    health = [args for keyword, args in instructions if keyword == "HEALTHCHECK"]
+    assert len(health) == 1
+    assert "urllib" in health[0]
+    assert "/health" in health[0]
+    cmd = [args for keyword, args in instructions if keyword == "CMD"]
+    assert cmd and json.loads(cmd[-1]) == ["python", "-m", f"imc_{service}"]
+    env = " ".join(args for keyword, args in instructions if keyword == "ENV")
+    assert "/app/.venv/bin" in env, f"{service}: PATH must lead to the venv"
+
+
+def test_documents_image_has_libreoffice() -> None:
+    runs = [args for keyword, args in dockerfile("documents") if keyword == "RUN"]
+    install = next(run for run in runs if "apt-get install" in run)
+    for needed in (
+        "--no-install-recommends",
+        "libreoffice-writer-nogui",
+        "fonts-liberation2",
+        "rm -rf /var/lib/apt/lists",
+    ):
+        assert needed in install, needed
+    for service in ALL_SERVICES:
+        if service != "documents":
+            assert not any("libreoffice" in args for _, args in dockerfile(service)), service
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out() -> None:
+    patterns = set((ROOT / ".dockerignore").read_text().split())
+    assert {".env", ".git", ".venv", "var"} <= patterns
+    assert not {"uv.lock", "pyproject.toml", "contracts", "shared", "services"} & patterns
+
+
+# --- RabbitMQ definitions --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["district", "centre"])
+def test_definitions_have_the_exchanges_and_no_guest(kind: str) -> None:
+    data = definitions(kind)
+    exchanges = {exchange["name"]: exchange for exchange in data["exchanges"]}
+    for name in (EVENTS_EXCHANGE, DEAD_LETTER_EXCHANGE, UNROUTABLE_EXCHANGE, CENTRE_EXCHANGE):
+        assert name in exchanges, name
+        assert exchanges[name]["durable"]
+    assert exchanges[EVENTS_EXCHANGE]["arguments"] == {"alternate-exchange": UNROUTABLE_EXCHANGE}
+    assert UNROUTABLE_QUEUE in {queue["name"] for queue in data["queues"]}
+    users = {user["name"]: user for user in data["users"]}
+    assert "guest" not in users
+    for user in users.values():
+        assert "password" not in user
+        assert user["hashing_algorithm"] == "rabbit_password_hashing_sha256"
+    assert SERVICE_USER in users
+    if kind == "centre":
+        assert DISTRICTS_EXCHANGE in exchanges
+        assert set(users) == {SERVICE_USER}
+    else:
+        assert set(users) == {SERVICE_USER, LINK_USER}
+        link = next(p for p in data["permissions"] if p["user"] == LINK_USER)
+        assert ".*" not in (link["configure"], link["write"]), "the link user is limited"
+
+
+def test_centre_federates_every_district_without_loss() -> None:
+    data = definitions("centre")
+    upstreams = {
+        p["name"]: p["value"] for p in data["parameters"] if p["component"] == "federation-upstream"
+    }
+    districts = json.loads(example("centre")["IMC_DISTRICTS"])
+    assert set(upstreams) == set(districts)
+    for code, upstream in upstreams.items():
+        assert upstream["exchange"] == EVENTS_EXCHANGE
+        assert upstream["ack-mode"] == "on-confirm"
+        assert upstream["resource-cleanup-mode"] == "never"
+        assert upstream["max-hops"] == 1
+        assert "expires" not in upstream
+        assert "message-ttl" not in upstream
+        assert upstream_without_credentials(upstream["uri"]) == upstream_without_credentials(
+            districts[code]["upstream"]
+        ), code
+        assert urlsplit(upstream["uri"]).username == LINK_USER
+    policy = next(p for p in data["policies"] if "federation-upstream-set" in p["definition"])
+    assert re.fullmatch(policy["pattern"], DISTRICTS_EXCHANGE)
+    assert policy["apply-to"] == "exchanges"
+
+
+def test_committed_definitions_use_the_example_passwords() -> None:
+    """So that a trial runs from the examples as they are."""
+    district_env, centre_env = example("district"), example("centre")
+    users = {user["name"]: user for user in definitions("district")["users"]}
+    assert password_matches(
+        users[SERVICE_USER]["password_hash"], district_env["RABBITMQ_SERVICE_PASSWORD"]
+    )
+    assert password_matches(
+        users[LINK_USER]["password_hash"], district_env["RABBITMQ_LINK_PASSWORD"]
+    )
+    users = {user["name"]: user for user in definitions("centre")["users"]}
+    assert password_matches(
+        users[SERVICE_USER]["password_hash"], centre_env["RABBITMQ_SERVICE_PASSWORD"]
+    )
+    for parameter in definitions("centre")["parameters"]:
+        password = urlsplit(parameter["value"]["uri"]).password
+        assert password == centre_env[render.link_password_variable(parameter["name"])]
+        assert password == district_env["RABBITMQ_LINK_PASSWORD"]
+
+
+# --- render_definitions.py -------------------------------------------------------------
+
+
+def test_render_writes_definitions_from_an_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / "district.env"
+    env_file.write_text(
+        "# comment\n\nIMC_DISTRICT=yaya\nexport RABBITMQ_SERVICE_PASSWORD='s3cret-one'\n"
+        'RABBITMQ_LINK_PASSWORD="link.two"\n',
+        encoding="utf-8",
+    )
+    output = tmp_path / "out" / "district.definitions.json"
+    assert render.main(["district", "--env-file", str(env_file), "--output", str(output)]) == 0
+    assert output.stat().st_mode & 0o777 == 0o644
+    users = {user["name"]: user for user in json.loads(output.read_text())["users"]}
+    assert password_matches(users[SERVICE_USER]["password_hash"], "s3cret-one")
+    assert password_matches(users[LINK_USER]["password_hash"], "link.two")
+
+
+def test_render_environment_wins_over_the_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("IMC_DISTRICT=yaya\nRABBITMQ_SERVICE_PASSWORD=from-file\n")
+    env = render.load_env(env_file, {"RABBITMQ_SERVICE_PASSWORD": "from-environment"})
+    assert env == {"IMC_DISTRICT": "yaya", "RABBITMQ_SERVICE_PASSWORD": "from-environment"}
+
+
+def test_render_centre_builds_upstreams_from_imc_districts() -> None:
+    env = {
+        "IMC_DISTRICT": "buguruslan",
+        "RABBITMQ_SERVICE_PASSWORD": "svc",
+        "IMC_DISTRICTS": json.dumps(
+            {
+                "yaya": {"name": "Яйский муниципальный округ", "upstream": "amqp://10.0.0.5"},
+                "new-town": {"name": "Новый", "upstream": "amqp://broker.example.ru:5673/"},
+            },
+            ensure_ascii=False,
+        ),
+        "RABBITMQ_LINK_PASSWORD_YAYA": "l1",
+        "RABBITMQ_LINK_PASSWORD_NEW_TOWN": "l2",
+    }
+    upstreams = {p["name"]: p["value"]["uri"] for p in render.render_centre(env)["parameters"]}
+    assert upstreams == {
+        "yaya": f"amqp://{LINK_USER}:l1@10.0.0.5:5672",
+        "new-town": f"amqp://{LINK_USER}:l2@broker.example.ru:5673",
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"RABBITMQ_LINK_PASSWORD_YAYA": ""}, "RABBITMQ_LINK_PASSWORD_YAYA is not set"),
+        ({"RABBITMQ_SERVICE_PASSWORD": "p@ss/word"}, "letters, digits"),
+        (
+            {"IMC_DISTRICTS": '{"yaya": {"name": "Я", "upstream": "amqp://u:p@h:5672"}}'},
+            "no credentials",
+        ),
+        (
+            {"IMC_DISTRICTS": '{"yaya": {"name": "Я", "upstream": "amqps://h:5671"}}'},
+            "amqp://host:port",
+        ),
+        ({"IMC_DISTRICTS": '{"Yaya": {"name": "Я", "upstream": "amqp://h"}}'}, "bad district"),
+        ({"IMC_DISTRICTS": "{}"}, "names no district"),
+        ({"IMC_DISTRICTS": "not json"}, "not JSON"),
+        ({"IMC_DISTRICT": ""}, "IMC_DISTRICT is not set"),
+    ],
+)
+def test_render_rejects_bad_settings(change: dict[str, str], message: str) -> None:
+    env = {
+        "IMC_DISTRICT": "buguruslan",
+        "RABBITMQ_SERVICE_PASSWORD": "svc",
+        "IMC_DISTRICTS": '{"yaya": {"name": "Я", "upstream": "amqp://h:5672"}}',
+        "RABBITMQ_LINK_PASSWORD_YAYA": "link",
+    } | change
+    with pytest.raises(render.ConfigError, match=re.escape(message)):
+        render.render_centre(env)
+
+
+# --- real PostgreSQL and RabbitMQ ------------------------------------------------------
+
+
+def test_postgres_init_creates_a_private_database_per_service(tmp_path: Path) -> None:
+    if not PG_BIN.exists():
+        pytest.skip("PostgreSQL 15 is not installed")
+    cluster = start_postgres(tmp_path, durable=False)
+    try:
+        passwords = {"registry": "pw-one", "applications": 'it\'s "quoted"'}
+        env = {
+            **_clean_env(),
+            "PGHOST": "127.0.0.1",
+            "PGPORT": str(cluster.port),
+            "POSTGRES_USER": "postgres",
+            "POSTGRES_DB": "postgres",
+            "IMC_DATABASES": " ".join(passwords),
+            **{f"{name.upper()}_DB_PASSWORD": value for name, value in passwords.items()},
+        }
+        script = COMPOSE_DIR / "postgres" / "init-databases.sh"
+        result = subprocess.run(
+            ["bash", str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
+
+        def query(sql: str) -> str:
+            return subprocess.run(
+                [
+                    str(PG_BIN / "psql"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(cluster.port),
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "postgres",
+                    "-Atc",
+                    sql,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            ).stdout.strip()
+
+        assert query(
+            "SELECT datname, pg_get_userbyid(datdba) FROM pg_database "
+            "WHERE datname IN ('registry', 'applications') ORDER BY 1"
+        ) == ("applications|applications\nregistry|registry")
+        assert query(
+            "SELECT rolname, rolpassword IS NOT NULL, rolsuper FROM pg_authid "
+            "WHERE rolname IN ('registry', 'applications') ORDER BY 1"
+        ) == ("applications|t|f\nregistry|t|f")
+        assert query("SELECT has_database_privilege('applications', 'registry', 'CONNECT')") == "f"
+        assert query("SELECT has_database_privilege('registry', 'registry', 'CONNECT')") == "t"
+
+        missing = subprocess.run(
+            ["bash", str(script)],
+            env={**env, "IMC_DATABASES": "scheduling"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert missing.returncode != 0
+        assert "SCHEDULING_DB_PASSWORD is not set" in missing.stderr
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def compose_nodes(tmp_path: Path) -> Iterator[dict[str, RabbitNode]]:
+    """A district and a centre node booted with the committed definitions, the compose
+    RabbitMQ config (its definitions path aside) and the compose plugin list."""
+    if not RABBITMQ_BIN.exists():
+        pytest.skip("RabbitMQ is not installed")
+    conf = (RABBITMQ_DIR / "rabbitmq.conf").read_text()
+    conf = "\n".join(line for line in conf.splitlines() if not line.startswith("load_definitions"))
+    plugins = re.findall(r"\w+", (RABBITMQ_DIR / "enabled_plugins").read_text())
+    nodes: dict[str, RabbitNode] = {}
+    try:
+        for kind in ("district", "centre"):
+            name = f"imc-compose-{kind}-{os.getpid()}"
+            management, prometheus = free_ports(2)
+            conf_d = tmp_path / name / "conf.d"
+            conf_d.mkdir(parents=True)
+            (conf_d / "20-imc.conf").write_text(
+                f"{conf}\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {management}\n"
+                f"prometheus.tcp.ip = 127.0.0.1\nprometheus.tcp.port = {prometheus}\n"
+            )
+            nodes[kind] = start_rabbit_node(
+                name, tmp_path, definitions(kind), plugins=plugins, wait=False
+            )
+        for node in nodes.values():
+            wait_ready(node)
+        yield nodes
+    finally:
+        for node in nodes.values():
+            node.stop()
+
+
+@pytest.mark.timeout(240)
+async def test_committed_definitions_boot_a_real_node(
+    compose_nodes: dict[str, RabbitNode],
+) -> None:
+    district, centre = compose_nodes["district"], compose_nodes["centre"]
+    district_env, centre_env = example("district"), example("centre")
+    for node in (district, centre):
+        active = node.ctl("eval", "rabbit_plugins:active().")
+        for plugin in (
+            "rabbitmq_federation",
+            "rabbitmq_federation_management",
+            "rabbitmq_management",
+        ):
+            assert plugin in active
+        assert "guest" not in node.ctl("list_users", "--quiet")
+        with pytest.raises(aio_pika.exceptions.ProbableAuthenticationError):
+            await aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{node.amqp_port}/")
+    assert "federation-upstream" in centre.ctl("list_parameters")
+
+    logins = [
+        (district, SERVICE_USER, district_env["RABBITMQ_SERVICE_PASSWORD"]),
+        (district, LINK_USER, district_env["RABBITMQ_LINK_PASSWORD"]),
+        (centre, SERVICE_USER, centre_env["RABBITMQ_SERVICE_PASSWORD"]),
+    ]
+    for node, user, password in logins:
+        connection = await aio_pika.connect(node.url(user, password))
+        try:
+            channel = await connection.channel()
+            await channel.get_exchange(EVENTS_EXCHANGE, ensure=True)
+        finally:
+            await connection.close()
+    connection = await aio_pika.connect(
+        centre.url(SERVICE_USER, centre_env["RABBITMQ_SERVICE_PASSWORD"])
+    )
+    try:
+        channel = await connection.channel()
+        await channel.get_exchange(DISTRICTS_EXCHANGE, ensure=True)
+    finally:
+        await connection.close()
