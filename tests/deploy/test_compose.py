@@ -25,8 +25,11 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
+import threading
 import tomllib
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -553,12 +556,49 @@ def test_dockerfile_runs_the_service_as_non_root(service: str) -> None:
     assert user not in ("root", "0"), f"{service}: runs as {users[-1]}"
     health = [args for keyword, args in instructions if keyword == "HEALTHCHECK"]
     assert len(health) == 1
-    assert "urllib" in health[0]
-    assert "/health" in health[0]
+    check = json.loads(health[0].split(" CMD ", 1)[1])  # exec form: no shell needed
+    assert check[:2] == ["python", "-c"]
+    assert "urllib" in check[2]
+    assert "/health" in check[2]
     cmd = [args for keyword, args in instructions if keyword == "CMD"]
     assert cmd and json.loads(cmd[-1]) == ["python", "-m", f"imc_{service}"]
     env = " ".join(args for keyword, args in instructions if keyword == "ENV")
     assert "/app/.venv/bin" in env, f"{service}: PATH must lead to the venv"
+
+
+def test_healthchecks_pass_on_200_and_fail_otherwise() -> None:
+    """The python one-liners of the Dockerfiles and of compose, run against a server."""
+    codes = {json.loads(args.split(" CMD ", 1)[1])[2]
+             for service in ALL_SERVICES
+             for keyword, args in dockerfile(service) if keyword == "HEALTHCHECK"}
+    for stack in STACKS:
+        for service in raw(stack)["services"].values():
+            test = service["healthcheck"]["test"]
+            if test[:2] == ["CMD", "python"]:
+                codes.add(test[3])
+    status = {"/health": 200}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(status.get(self.path, 404))
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {**_clean_env(), "IMC_HTTP_PORT": str(server.server_address[1])}
+        for code in codes:
+            for answer, healthy in ((200, True), (503, False)):
+                status["/health"] = answer
+                result = subprocess.run([sys.executable, "-c", code], env=env,
+                                        capture_output=True, timeout=30, check=False)
+                assert (result.returncode == 0) is healthy, (code, answer)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_documents_image_has_libreoffice() -> None:
