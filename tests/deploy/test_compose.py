@@ -568,9 +568,12 @@ def test_dockerfile_runs_the_service_as_non_root(service: str) -> None:
 
 def test_healthchecks_pass_on_200_and_fail_otherwise() -> None:
     """The python one-liners of the Dockerfiles and of compose, run against a server."""
-    codes = {json.loads(args.split(" CMD ", 1)[1])[2]
-             for service in ALL_SERVICES
-             for keyword, args in dockerfile(service) if keyword == "HEALTHCHECK"}
+    codes = {
+        json.loads(args.split(" CMD ", 1)[1])[2]
+        for service in ALL_SERVICES
+        for keyword, args in dockerfile(service)
+        if keyword == "HEALTHCHECK"
+    }
     for stack in STACKS:
         for service in raw(stack)["services"].values():
             test = service["healthcheck"]["test"]
@@ -593,8 +596,13 @@ def test_healthchecks_pass_on_200_and_fail_otherwise() -> None:
         for code in codes:
             for answer, healthy in ((200, True), (503, False)):
                 status["/health"] = answer
-                result = subprocess.run([sys.executable, "-c", code], env=env,
-                                        capture_output=True, timeout=30, check=False)
+                result = subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    capture_output=True,
+                    timeout=30,
+                    check=False,
+                )
                 assert (result.returncode == 0) is healthy, (code, answer)
     finally:
         server.shutdown()
