@@ -32,11 +32,14 @@ format:
 	uv run ruff check --fix .
 	uv run ruff format .
 
-bench:
+bench:  ## messaging speed as ratios against raw aio-pika in the same run
 	uv run python -m imc_local.bench
 
-up:  ## one district with docker compose (see deploy/compose/README.md)
-	docker compose --env-file deploy/compose/district.env up -d
+up:  ## one district with docker compose (.env from deploy/compose/district.env.example)
+	docker compose up -d
+
+up-centre:  ## the centre (deploy/compose/centre.env from centre.env.example)
+	docker compose -f deploy/compose/centre.yml --env-file deploy/compose/centre.env up -d
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
