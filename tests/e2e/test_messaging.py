@@ -248,3 +248,54 @@ async def test_centre_rejects_a_message_whose_origin_disagrees(stack: Stack) -> 
     assert forged_site not in {
         s["site_id"] for s in httpx.get(centre["federation"] + "/sites").json()
     }
+
+
+def status_change(district_site: UUID, organisation: str) -> SiteStatusChanged:
+    today = date.today()
+    return SiteStatusChanged(
+        site_id=district_site,
+        organisation_id=new_message_id(),
+        organisation_full_name=f"Муниципальное бюджетное общеобразовательное учреждение "
+        f"«{organisation}»",
+        organisation_short_name=organisation,
+        kind="osmp",
+        status="active",
+        previous_status=None,
+        topic="Сетевое взаимодействие сельских школ",
+        term_start=today,
+        term_end=today.replace(year=today.year + 1),
+        leader=Leader(full_name="Орлова Анна Викторовна", position="директор"),
+        co_leader=Leader(full_name="Рябова Елена Геннадьевна", position="методист"),
+        order_number="77",
+        order_date=today,
+        decision_id=new_message_id(),
+    )
+
+
+async def test_district_works_while_the_centre_is_down_and_nothing_is_lost(
+    stack: Stack,
+) -> None:
+    """The centre's broker stops cleanly; what districts publish meanwhile is buffered
+    on their side (resource-cleanup-mode never) and arrives once the centre is back."""
+    centre_node = stack.centre.node
+    assert centre_node is not None
+    federation = stack.endpoints()["buguruslan"]["services"]["federation"]
+    centre_node.stop()
+    sent = []
+    for number in range(20):
+        site = new_message_id()
+        envelope = SITE_STATUS_CHANGED.new(
+            status_change(site, f"СОШ № {100 + number}"), district="yaya", source="registry"
+        )
+        await publish(stack, "yaya", envelope)  # the district's broker confirms it
+        sent.append(str(site))
+    await asyncio.to_thread(centre_node.start_again)
+
+    def arrived() -> bool:
+        sites = httpx.get(federation + "/sites", timeout=10).json()
+        return set(sent) <= {s["site_id"] for s in sites}
+
+    wait_for("every buffered message at the centre", arrived, timeout=120)
+    sites = [s for s in httpx.get(federation + "/sites").json() if s["site_id"] in sent]
+    assert len(sites) == len(sent)
+    assert {s["district"] for s in sites} == {"yaya"}
