@@ -69,6 +69,8 @@ def main() -> None:
     except KeyboardInterrupt:
         print("\nОстановка…", flush=True)
     finally:
+        # Ctrl-C reaches this process twice (the terminal and `uv run`); finish stopping.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
         controller.stop()
