@@ -10,6 +10,12 @@ EVENTS_EXCHANGE: Final = "imc.events"
 # Messages no queue is bound for land here instead of being dropped.
 UNROUTABLE_EXCHANGE: Final = "imc.unroutable"
 UNROUTABLE_QUEUE: Final = "imc.unroutable"
+# A diagnostic sink, not a store: it keeps the newest 100,000 messages only.
+UNROUTABLE_QUEUE_ARGUMENTS: Final = {
+    "x-queue-type": "quorum",
+    "x-max-length": 100_000,
+    "x-overflow": "drop-head",
+}
 # Dead letters: a direct exchange, one ``<queue>.dlq`` per consuming queue.
 DEAD_LETTER_EXCHANGE: Final = "imc.dlx"
 # At the centre: the exchange federated from every district's ``imc.events``.

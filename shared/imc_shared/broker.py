@@ -76,8 +76,13 @@ async def declare_topology(broker: RabbitBroker) -> None:
     """Declare the exchanges every instance has (idempotent; same as deploy/ definitions)."""
     for exchange in (UNROUTABLE, DEAD_LETTERS, EVENTS, CENTRE):
         await broker.declare_exchange(exchange)
+    arguments: Any = {
+        k: v for k, v in names.UNROUTABLE_QUEUE_ARGUMENTS.items() if k != "x-queue-type"
+    }
     unroutable = await broker.declare_queue(
-        RabbitQueue(names.UNROUTABLE_QUEUE, queue_type=QueueType.QUORUM, durable=True)
+        RabbitQueue(
+            names.UNROUTABLE_QUEUE, queue_type=QueueType.QUORUM, durable=True, arguments=arguments
+        )
     )
     await unroutable.bind(names.UNROUTABLE_EXCHANGE, routing_key="")
 

@@ -18,6 +18,7 @@ from imc_contracts.names import (
     EVENTS_EXCHANGE,
     UNROUTABLE_EXCHANGE,
     UNROUTABLE_QUEUE,
+    UNROUTABLE_QUEUE_ARGUMENTS,
 )
 
 VHOST = "/"
@@ -137,7 +138,7 @@ def _instance_definitions(user: str, password: str) -> Definitions:
                 "vhost": VHOST,
                 "durable": True,
                 "auto_delete": False,
-                "arguments": {"x-queue-type": "quorum"},
+                "arguments": dict(UNROUTABLE_QUEUE_ARGUMENTS),
             }
         ],
         "bindings": [
