@@ -32,7 +32,8 @@ def district_specs(data: dict[str, Any]) -> list[DistrictSpec]:
 
 def centre_spec(data: dict[str, Any]) -> CentreSpec:
     """The demo centre as a stack spec."""
-    return CentreSpec(code=data["centre"]["code"], name=data["centre"]["name"])
+    centre = data["centre"]
+    return CentreSpec(code=centre["code"], name=centre["name"], short_name=centre["short_name"])
 
 
 def organisation_payload(organisation: dict[str, Any]) -> dict[str, Any]:

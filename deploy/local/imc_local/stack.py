@@ -53,6 +53,7 @@ class CentreSpec:
 
     code: str
     name: str
+    short_name: str = ""
 
 
 @dataclass
@@ -240,7 +241,12 @@ def build_stack(
         "portal",
         portal_port,
         database_url,
-        {"IMC_MODE": "centre", "IMC_FEDERATION_URL": f"http://127.0.0.1:{federation_port}"},
+        {
+            "IMC_MODE": "centre",
+            "IMC_FEDERATION_URL": f"http://127.0.0.1:{federation_port}",
+            "IMC_DISTRICT_NAME": centre.short_name or centre.name,
+            "IMC_SITE_TITLE": centre.name,
+        },
     )
     return stack
 
