@@ -7,9 +7,9 @@ from litestar.di import Provide
 
 from imc_applications.api.controllers import ApplicationController
 from imc_applications.services.registry_client import RegistryClient
-from imc_applications.services.storage import FileStore
 from imc_applications.settings import ApplicationsSettings, get_settings
 from imc_shared.runtime import Runtime
+from imc_shared.storage import FileStore
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 

@@ -9,9 +9,9 @@ from imc_documents.api.controllers import DocumentController
 from imc_documents.messaging.handlers import subscribe
 from imc_documents.rendering.pdf import PdfConverter
 from imc_documents.services.orders import OrderIssuer
-from imc_documents.services.storage import FileStore
 from imc_documents.settings import DocumentsSettings, get_settings
 from imc_shared.runtime import Runtime
+from imc_shared.storage import FileStore
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 

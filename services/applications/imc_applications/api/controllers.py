@@ -14,10 +14,10 @@ from imc_applications.domain.decisions import Person
 from imc_applications.services import applications
 from imc_applications.services.applications import DecisionInput, Upload
 from imc_applications.services.registry_client import RegistryClient
-from imc_applications.services.storage import FileStore
 from imc_applications.settings import ApplicationsSettings
 from imc_shared.db import Database
 from imc_shared.outbox import Outbox
+from imc_shared.storage import FileStore
 
 
 async def _upload(file: UploadFile | None) -> Upload | None:

@@ -10,7 +10,6 @@ from imc_applications.db.models import Application, ApplicationDocument, Decisio
 from imc_applications.domain import decisions as rules
 from imc_applications.domain.documents import REQUIRED_DOCUMENTS, check_document, check_topic
 from imc_applications.services.registry_client import RegistryClient
-from imc_applications.services.storage import FileStore
 from imc_contracts import (
     APPLICATION_SUBMITTED,
     DECISION_MADE,
@@ -22,6 +21,7 @@ from imc_contracts import (
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
 from imc_shared.outbox import Outbox
+from imc_shared.storage import FileStore
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from litestar import Controller, Response, get
 
 from imc_documents.db.models import Document as DocumentRow
 from imc_documents.services import orders
-from imc_documents.services.storage import FileStore
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
+from imc_shared.storage import FileStore
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",

@@ -17,11 +17,11 @@ from imc_documents.db.models import Document
 from imc_documents.domain.order import OSMP_TITLE, SiteOrderData, order_context
 from imc_documents.rendering.docx import render_docx
 from imc_documents.rendering.pdf import PdfConverter
-from imc_documents.services.storage import FileStore
 from imc_documents.settings import DocumentsSettings
 from imc_shared.consumer import Rejected
 from imc_shared.db import Database
 from imc_shared.outbox import Outbox
+from imc_shared.storage import FileStore
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ORDER_TEMPLATE = "order_site_status.docx"

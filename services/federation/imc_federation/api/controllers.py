@@ -4,19 +4,12 @@ from collections import Counter
 
 from litestar import Controller, get
 
+from imc_contracts.vocabulary import SITE_KIND_TITLES, SITE_STATUS_TITLES
 from imc_federation.api.schemas import District, Person, Site
 from imc_federation.db.models import CentreSite
 from imc_federation.services import sites
 from imc_federation.settings import FederationSettings
 from imc_shared.db import Database
-
-KIND_TITLES = {"osmp": "опорная (стажировочная) методическая площадка"}
-STATUS_TITLES = {
-    "active": "действует",
-    "extended": "продлена",
-    "terminated": "прекращена",
-    "expired": "срок истёк",
-}
 
 
 def _site(row: CentreSite, names: dict[str, str]) -> Site:
@@ -27,9 +20,9 @@ def _site(row: CentreSite, names: dict[str, str]) -> Site:
         organisation_short_name=row.organisation_short_name,
         organisation_full_name=row.organisation_full_name,
         kind=row.kind,
-        kind_title=KIND_TITLES.get(row.kind, row.kind),
+        kind_title=SITE_KIND_TITLES.get(row.kind, row.kind),
         status=row.status,
-        status_title=STATUS_TITLES.get(row.status, row.status),
+        status_title=SITE_STATUS_TITLES.get(row.status, row.status),
         topic=row.topic,
         term_start=row.term_start,
         term_end=row.term_end,

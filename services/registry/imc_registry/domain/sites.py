@@ -3,15 +3,10 @@
 from datetime import date
 from typing import Final
 
-from imc_contracts import DecisionMade
+from imc_contracts import DecisionMade, vocabulary
 
-SITE_KIND_TITLES: Final = {"osmp": "опорная (стажировочная) методическая площадка"}
-STATUS_TITLES: Final = {
-    "active": "действует",
-    "extended": "продлена",
-    "terminated": "прекращена",
-    "expired": "срок истёк",
-}
+SITE_KIND_TITLES: Final = vocabulary.SITE_KIND_TITLES
+STATUS_TITLES: Final = vocabulary.SITE_STATUS_TITLES
 
 
 class DecisionNotApplicable(ValueError):

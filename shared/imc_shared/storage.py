@@ -1,4 +1,4 @@
-"""Content-addressed file storage for uploaded documents.
+"""Content-addressed file storage for uploaded and generated documents.
 
 A file is written under its SHA-256 before the transaction that refers to it commits;
 a failed transaction leaves at most an unreferenced file, never a record without one.
