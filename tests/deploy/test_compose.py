@@ -781,7 +781,7 @@ def test_render_rejects_bad_settings(change: dict[str, str], message: str) -> No
 
 def test_postgres_init_creates_a_private_database_per_service(tmp_path: Path) -> None:
     if not PG_BIN.exists():
-        pytest.skip("PostgreSQL 15 is not installed")
+        pytest.fail("PostgreSQL 15 is not installed: run deploy/local/install-system-deps.sh")
     cluster = start_postgres(tmp_path, durable=False)
     try:
         passwords = {"registry": "pw-one", "applications": 'it\'s "quoted"'}
@@ -851,7 +851,7 @@ def compose_nodes(tmp_path: Path) -> Iterator[dict[str, RabbitNode]]:
     """A district and a centre node booted with the committed definitions, the compose
     RabbitMQ config (its definitions path aside) and the compose plugin list."""
     if not RABBITMQ_BIN.exists():
-        pytest.skip("RabbitMQ is not installed")
+        pytest.fail("RabbitMQ is not installed: run deploy/local/install-system-deps.sh")
     conf = (RABBITMQ_DIR / "rabbitmq.conf").read_text()
     conf = "\n".join(line for line in conf.splitlines() if not line.startswith("load_definitions"))
     plugins = re.findall(r"\w+", (RABBITMQ_DIR / "enabled_plugins").read_text())

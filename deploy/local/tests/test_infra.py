@@ -23,7 +23,7 @@ FEDERATION_DEADLINE = 60.0
 
 async def test_postgres_cluster_serves_a_database(tmp_path: Path) -> None:
     if not PG_BIN.exists():
-        pytest.skip("PostgreSQL 15 is not installed")
+        pytest.fail("PostgreSQL 15 is not installed: run deploy/local/install-system-deps.sh")
     started = time.monotonic()
     cluster = start_postgres(tmp_path, durable=False)
     print(f"postgres started in {time.monotonic() - started:.1f} s on port {cluster.port}")
@@ -46,7 +46,7 @@ async def test_postgres_cluster_serves_a_database(tmp_path: Path) -> None:
 def district_and_centre(tmp_path: Path) -> Iterator[tuple[RabbitNode, RabbitNode]]:
     """A district node and a centre node federating ``imc.districts`` from it."""
     if not RABBITMQ_BIN.exists():
-        pytest.skip("RabbitMQ is not installed")
+        pytest.fail("RabbitMQ is not installed: run deploy/local/install-system-deps.sh")
     district_port, centre_port = free_ports(2)
     district_defs = district_definitions(
         "yaya",
