@@ -22,10 +22,19 @@ _DECISION = UUID("0192f5a0-0000-7000-8000-000000000003")
 _SITE = UUID("0192f5a0-0000-7000-8000-000000000004")
 _DOC = UUID("0192f5a0-0000-7000-8000-000000000005")
 _ROADMAP = UUID("0192f5a0-0000-7000-8000-000000000006")
+_PERSON = UUID("0192f5a0-0000-7000-8000-000000000007")
+_ORDER = UUID("0192f5a0-0000-7000-8000-000000000008")
+_MEETING = UUID("0192f5a0-0000-7000-8000-000000000009")
+_REPORT = UUID("0192f5a0-0000-7000-8000-00000000000a")
 _CORRELATION = UUID("0192f5a0-0000-7000-8000-0000000000c0")
 _LEADER = m.Leader(full_name="Иванова Ольга Петровна", position="заместитель директора по УВР")
 _CO_LEADER = m.Leader(full_name="Петрова Анна Сергеевна", position="методист МБУ ИМЦ УО")
 _TOPIC = "Формирование функциональной грамотности обучающихся"
+_FULL_NAME = (
+    "Муниципальное бюджетное общеобразовательное учреждение "
+    "«Яйская средняя общеобразовательная школа № 1»"
+)
+_SHORT_NAME = "МБОУ «Яйская СОШ № 1»"
 
 PAYLOADS: dict[str, msgspec.Struct] = {
     m.ORGANISATION_UPSERTED.routing_key: m.OrganisationUpserted(
@@ -102,6 +111,113 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         files=(
             m.GeneratedFile(
                 format="pdf", path=f"/documents/{_DOC}/file.pdf", size=35120, sha256="b" * 64
+            ),
+        ),
+    ),
+    m.PERSON_UPSERTED.routing_key: m.PersonUpserted(
+        person_id=_PERSON,
+        full_name="Иванова Ольга Петровна",
+        position="заместитель директора по УВР",
+        staff_group="administration",
+        organisation_id=_ORG,
+        qualification_category="highest",
+        subjects=("математика",),
+        email="ivanova@yaya.example.ru",
+    ),
+    m.APPLICATION_RETURNED.routing_key: m.ApplicationReturned(
+        application_id=_APP,
+        organisation_id=_ORG,
+        organisation_short_name=_SHORT_NAME,
+        site_kind="osmp",
+        topic=_TOPIC,
+        comment="Дополните информационную справку результатами за 2025/2026 учебный год.",
+        returned_on=date(2026, 9, 20),
+    ),
+    m.ORDER_ISSUED.routing_key: m.OrderIssued(
+        order_id=_ORDER,
+        kind="assignment",
+        number="45-од",
+        order_date=date(2026, 10, 15),
+        issuer="Муниципальное бюджетное учреждение «Информационно-методический центр "
+        "Управления образования администрации Яйского муниципального округа»",
+        signatory=m.Leader(full_name="Кузнецова Марина Ивановна", position="директор"),
+        site_id=_SITE,
+        organisation_id=_ORG,
+        organisation_full_name=_FULL_NAME,
+        organisation_short_name=_SHORT_NAME,
+        site_kind="osmp",
+        topic=_TOPIC,
+        term_start=date(2026, 10, 15),
+        term_end=date(2028, 10, 14),
+        leader=_LEADER,
+        co_leader=_CO_LEADER,
+        decision_id=_DECISION,
+        council_protocol="протокол № 2 от 14.10.2026",
+        application_id=_APP,
+    ),
+    m.SITE_EXPIRING.routing_key: m.SiteExpiring(
+        site_id=_SITE,
+        organisation_id=_ORG,
+        organisation_short_name=_SHORT_NAME,
+        site_kind="osmp",
+        topic=_TOPIC,
+        term_end=date(2028, 10, 14),
+        days_left=30,
+        leader=_LEADER,
+        co_leader=_CO_LEADER,
+        leader_person_id=_PERSON,
+    ),
+    m.SITE_EXPIRED.routing_key: m.SiteExpired(
+        site_id=_SITE,
+        organisation_id=_ORG,
+        organisation_short_name=_SHORT_NAME,
+        site_kind="osmp",
+        term_end=date(2028, 10, 14),
+        expired_on=date(2028, 10, 15),
+    ),
+    m.REPORT_DUE.routing_key: m.ReportDue(
+        report_id=_REPORT,
+        site_id=_SITE,
+        organisation_id=_ORG,
+        organisation_short_name=_SHORT_NAME,
+        title="Отчёт о мониторинге результатов деятельности ОСМП за первое полугодие",
+        due_on=date(2027, 4, 15),
+        days_left=7,
+        leader=_LEADER,
+        co_leader=_CO_LEADER,
+        leader_person_id=_PERSON,
+    ),
+    m.COUNCIL_MEETING_HELD.routing_key: m.CouncilMeetingHeld(
+        meeting_id=_MEETING,
+        protocol_number="2",
+        held_on=date(2026, 10, 14),
+        place="пгт Яя",
+        chair="Кузнецова Марина Ивановна",
+        secretary="Орлова Татьяна Николаевна",
+        members_total=7,
+        members_present=(
+            "Кузнецова Марина Ивановна",
+            "Орлова Татьяна Николаевна",
+            "Петрова Анна Сергеевна",
+            "Соколова Ирина Васильевна",
+            "Морозов Алексей Игоревич",
+        ),
+        quorum=True,
+        items=(
+            m.AgendaItemResult(
+                item_id=_DECISION,
+                number=1,
+                type="application",
+                title="О присвоении статуса опорной (стажировочной) методической площадки "
+                "МБОУ «Яйская СОШ № 1»",
+                speaker="Петрова Анна Сергеевна, методист",
+                tally=m.VoteTally(votes_for=5, votes_against=0, abstained=0),
+                adopted=True,
+                decision_text="Присвоить МБОУ «Яйская СОШ № 1» статус опорной (стажировочной) "
+                "методической площадки по теме «" + _TOPIC + "» на срок два года.",
+                organisation_id=_ORG,
+                organisation_short_name=_SHORT_NAME,
+                application_id=_APP,
             ),
         ),
     ),

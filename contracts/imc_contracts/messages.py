@@ -13,9 +13,24 @@ import msgspec
 from imc_contracts.envelope import MessageType
 
 OrganisationKind = Literal["doo", "school", "lyceum", "gymnasium", "additional"]
-SiteKind = Literal["osmp"]
+SiteKind = Literal[
+    "osmp",
+    "internship",
+    "innovation_school",
+    "support_school",
+    "edtech_lab",
+    "base_site",
+    "intermunicipal_support",
+    "intermunicipal_resource",
+]
 SiteStatus = Literal["active", "extended", "terminated", "expired"]
 DecisionOutcome = Literal["assigned", "refused"]
+OrderKind = Literal["assignment", "extension", "termination"]
+StaffGroup = Literal["administration", "teacher", "imc_methodist", "other"]
+QualificationCategory = Literal["highest", "first", "conformity", "none"]
+AgendaItemType = Literal[
+    "application", "extension", "termination", "plan_approval", "results_review"
+]
 
 
 class Leader(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,6 +50,24 @@ class OrganisationUpserted(msgspec.Struct, frozen=True, kw_only=True):
     address: str
     email: str
     director_name: str
+    archived: bool = False
+
+
+class PersonUpserted(msgspec.Struct, frozen=True, kw_only=True):
+    """A person was created or changed in the registry.
+
+    Only the fields other services may see travel here (the registry's explicit list);
+    phone numbers, consent records and notes stay in the registry.
+    """
+
+    person_id: UUID
+    full_name: str
+    position: str
+    staff_group: StaffGroup
+    organisation_id: UUID | None
+    qualification_category: QualificationCategory
+    subjects: tuple[str, ...] = ()
+    email: str = ""
     archived: bool = False
 
 
@@ -60,7 +93,12 @@ class ApplicationSubmitted(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class DecisionMade(msgspec.Struct, frozen=True, kw_only=True):
-    """The methodical council decided on an application (000 §3.1, §3.3–3.5)."""
+    """The methodical council decided on an application (000 §3.1, §3.3–3.5).
+
+    An assignment fixes the term and the leaders; the order that confirms it follows as
+    :class:`OrderIssued`, so ``order_number`` and ``order_date`` stay empty here (they
+    remain in version 1 for the readers of its first form). A refusal states its reason.
+    """
 
     decision_id: UUID
     application_id: UUID
@@ -80,6 +118,10 @@ class DecisionMade(msgspec.Struct, frozen=True, kw_only=True):
     co_leader: Leader | None = None
     order_number: str | None = None
     order_date: date | None = None
+    term_months: int | None = None
+    meeting_id: UUID | None = None
+    applicant_email: str = ""
+    """Where the school's letters go (the application's contact address)."""
 
 
 class SiteStatusChanged(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,10 +138,12 @@ class SiteStatusChanged(msgspec.Struct, frozen=True, kw_only=True):
     term_start: date
     term_end: date
     leader: Leader
-    co_leader: Leader
+    co_leader: Leader | None
     order_number: str
     order_date: date
     decision_id: UUID
+    reason: str = ""
+    """Why the status changed, in Russian (the order, the grounds or the term's end)."""
 
 
 class GeneratedFile(msgspec.Struct, frozen=True, kw_only=True):
@@ -116,13 +160,161 @@ class DocumentGenerated(msgspec.Struct, frozen=True, kw_only=True):
     """A document was rendered and stored by the documents service."""
 
     document_id: UUID
-    kind: Literal["order_site_status"]
+    kind: Literal[
+        "order_site_status",
+        "order_site_extension",
+        "order_site_termination",
+        "refusal_letter",
+        "council_protocol",
+        "council_extract",
+    ]
     title: str
     number: str
     organisation_id: UUID
     subject_id: UUID
     """What the document is about, e.g. the decision id of an order."""
     files: tuple[GeneratedFile, ...]
+
+
+class ApplicationReturned(msgspec.Struct, frozen=True, kw_only=True):
+    """Staff returned an application to the school for more information."""
+
+    application_id: UUID
+    organisation_id: UUID
+    organisation_short_name: str
+    site_kind: SiteKind
+    topic: str
+    comment: str
+    """What the school must add or correct, as the applicant will read it."""
+    returned_on: date
+
+
+class OrderIssued(msgspec.Struct, frozen=True, kw_only=True):
+    """An order (приказ) confirmed a council decision on a site (000 §3.3, §3.7, §3.8).
+
+    ``assignment`` creates the site, ``extension`` moves its term's end, ``termination``
+    ends it on ``effective_on`` for the ``grounds`` given.
+    """
+
+    order_id: UUID
+    kind: OrderKind
+    number: str
+    """Number from the issuer's journal for the year, e.g. «45-од»."""
+    order_date: date
+    issuer: str
+    """The issuing body in the nominative case, as the order's heading names it."""
+    signatory: Leader
+    site_id: UUID
+    organisation_id: UUID
+    organisation_full_name: str
+    organisation_short_name: str
+    site_kind: SiteKind
+    topic: str
+    term_start: date
+    term_end: date
+    """The term's end after this order (the new end for an extension)."""
+    leader: Leader
+    co_leader: Leader | None
+    decision_id: UUID
+    """The council's decision (agenda item) the order confirms."""
+    council_protocol: str
+    """E.g. «протокол № 2 от 14.10.2026»."""
+    application_id: UUID | None = None
+    effective_on: date | None = None
+    """For a termination: the day the site stops."""
+    grounds: tuple[str, ...] = ()
+    """Termination grounds, codes of :data:`imc_contracts.vocabulary.TERMINATION_GROUNDS`."""
+    grounds_text: str = ""
+    """The grounds as the order states them (required with ground ``other``)."""
+    extension_months: int | None = None
+
+
+class SiteExpiring(msgspec.Struct, frozen=True, kw_only=True):
+    """A site's term ends soon: a warning 30 and 7 days before."""
+
+    site_id: UUID
+    organisation_id: UUID
+    organisation_short_name: str
+    site_kind: SiteKind
+    topic: str
+    term_end: date
+    days_left: int
+    leader: Leader
+    co_leader: Leader | None
+    leader_person_id: UUID | None = None
+    co_leader_person_id: UUID | None = None
+
+
+class SiteExpired(msgspec.Struct, frozen=True, kw_only=True):
+    """A site's term ended with no extension: its status lapsed."""
+
+    site_id: UUID
+    organisation_id: UUID
+    organisation_short_name: str
+    site_kind: SiteKind
+    term_end: date
+    expired_on: date
+
+
+class ReportDue(msgspec.Struct, frozen=True, kw_only=True):
+    """A report a site owes is due soon or overdue (000 §3.5, 001 §4.7)."""
+
+    report_id: UUID
+    site_id: UUID
+    organisation_id: UUID
+    organisation_short_name: str
+    title: str
+    due_on: date
+    days_left: int
+    """Negative when the report is late."""
+    leader: Leader
+    co_leader: Leader | None
+    leader_person_id: UUID | None = None
+    co_leader_person_id: UUID | None = None
+
+
+class VoteTally(msgspec.Struct, frozen=True, kw_only=True):
+    """The votes on one agenda item."""
+
+    votes_for: int
+    votes_against: int
+    abstained: int
+
+
+class AgendaItemResult(msgspec.Struct, frozen=True, kw_only=True):
+    """One item of a council meeting with its vote and decision."""
+
+    item_id: UUID
+    number: int
+    type: AgendaItemType
+    title: str
+    """The question as the protocol words it («О присвоении статуса …»)."""
+    speaker: str
+    """Who reported on the item («СЛУШАЛИ: …»)."""
+    tally: VoteTally
+    adopted: bool
+    decision_text: str
+    """The decision as the protocol words it («РЕШИЛИ: …»)."""
+    organisation_id: UUID | None = None
+    organisation_short_name: str | None = None
+    application_id: UUID | None = None
+    site_id: UUID | None = None
+
+
+class CouncilMeetingHeld(msgspec.Struct, frozen=True, kw_only=True):
+    """The methodical council met and decided; the protocol and extracts are due."""
+
+    meeting_id: UUID
+    protocol_number: str
+    held_on: date
+    place: str
+    chair: str
+    secretary: str
+    members_total: int
+    members_present: tuple[str, ...]
+    """Full names of the members present."""
+    quorum: bool
+    items: tuple[AgendaItemResult, ...]
 
 
 class RoadmapOpened(msgspec.Struct, frozen=True, kw_only=True):
@@ -171,8 +363,58 @@ ROADMAP_OPENED = MessageType(
     "A road map was opened for a new site.",
 )
 
+PERSON_UPSERTED = MessageType(
+    "registry.person.upserted",
+    1,
+    PersonUpserted,
+    "A person was created or changed (only the fields other services may see).",
+)
+APPLICATION_RETURNED = MessageType(
+    "applications.application.returned",
+    1,
+    ApplicationReturned,
+    "An application was returned to the school for more information.",
+)
+ORDER_ISSUED = MessageType(
+    "applications.order.issued",
+    1,
+    OrderIssued,
+    "An order confirmed a council decision on a site: assignment, extension or termination.",
+)
+SITE_EXPIRING = MessageType(
+    "applications.site.expiring",
+    1,
+    SiteExpiring,
+    "A site's term ends in 30 or 7 days.",
+)
+SITE_EXPIRED = MessageType(
+    "applications.site.expired",
+    1,
+    SiteExpired,
+    "A site's term ended without an extension.",
+)
+REPORT_DUE = MessageType(
+    "applications.report.due",
+    1,
+    ReportDue,
+    "A report a site owes is due soon or late.",
+)
+COUNCIL_MEETING_HELD = MessageType(
+    "applications.meeting.held",
+    1,
+    CouncilMeetingHeld,
+    "The methodical council met; its protocol and extracts are due.",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     ORGANISATION_UPSERTED,
+    PERSON_UPSERTED,
+    APPLICATION_RETURNED,
+    ORDER_ISSUED,
+    SITE_EXPIRING,
+    SITE_EXPIRED,
+    REPORT_DUE,
+    COUNCIL_MEETING_HELD,
     APPLICATION_SUBMITTED,
     DECISION_MADE,
     SITE_STATUS_CHANGED,

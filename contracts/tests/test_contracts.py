@@ -68,3 +68,19 @@ def test_asyncapi_document_is_current():
 def test_asyncapi_lists_every_message():
     document = json.loads(render())
     assert set(document["components"]["messages"]) == set(BY_ROUTING_KEY)
+
+
+def test_every_site_kind_has_rules_and_every_ground_a_title() -> None:
+    from typing import get_args
+
+    from imc_contracts.messages import SiteKind
+    from imc_contracts.site_kinds import SITE_KINDS
+    from imc_contracts.vocabulary import SITE_KIND_TITLES, TERMINATION_GROUNDS
+
+    assert set(SITE_KINDS) == set(get_args(SiteKind)) == set(SITE_KIND_TITLES)
+    for code, rules in SITE_KINDS.items():
+        assert rules.code == code
+        assert 1 <= rules.min_term_months <= rules.max_term_months
+        assert "other" in rules.termination_grounds
+        assert set(rules.termination_grounds) <= set(TERMINATION_GROUNDS)
+        assert rules.eligibility
