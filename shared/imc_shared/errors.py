@@ -6,6 +6,7 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.orm.exc import StaleDataError
 
 log = structlog.get_logger(__name__)
 
@@ -16,10 +17,13 @@ class DomainError(Exception):
     status_code = 400
     code = "domain_error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.details = details or {}
 
 
 class InvalidInput(DomainError):
@@ -53,7 +57,23 @@ def _body(code: str, message: str, field: str | None = None, **extra: Any) -> di
 
 def domain_error_handler(_: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
     """Render a :class:`DomainError`."""
-    return Response(_body(error.code, error.message, error.field), status_code=error.status_code)
+    return Response(
+        _body(error.code, error.message, error.field, **error.details),
+        status_code=error.status_code,
+    )
+
+
+def stale_data_handler(_: Request[Any, Any, Any], error: StaleDataError) -> Response[Any]:
+    """Two people edited the same record at once: the second one is told to reload."""
+    log.info("concurrent edit refused", error=str(error))
+    return Response(
+        _body(
+            "conflict",
+            "Запись изменена другим пользователем; обновите страницу и повторите действие",
+            "version",
+        ),
+        status_code=409,
+    )
 
 
 def validation_handler(_: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:
@@ -88,6 +108,7 @@ def internal_error_handler(_: Request[Any, Any, Any], error: Exception) -> Respo
 
 EXCEPTION_HANDLERS: Any = {
     DomainError: domain_error_handler,
+    StaleDataError: stale_data_handler,
     ValidationException: validation_handler,
     HTTPException: http_error_handler,
     Exception: internal_error_handler,

@@ -5,7 +5,16 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.di import Provide
 
-from imc_applications.api.controllers import ApplicationController
+from imc_applications.api.controllers import (
+    ApplicationController,
+    AuditController,
+    LifecycleController,
+    MeetingController,
+    OrderController,
+    ReportController,
+    SiteController,
+)
+from imc_applications.services.daily import DailyChecks
 from imc_applications.services.registry_client import RegistryClient
 from imc_applications.settings import ApplicationsSettings, get_settings
 from imc_shared.runtime import Runtime
@@ -15,13 +24,23 @@ MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 
 
 def create_app(settings: ApplicationsSettings | None = None) -> Litestar:
-    """Build the applications service: its runtime and HTTP app."""
+    """Build the applications service: its runtime, daily checks and HTTP app."""
     settings = settings or get_settings()
+    settings.issuer_table()  # a malformed issuers table stops the service at start
     runtime = Runtime(settings, migrations=MIGRATIONS)
+    runtime.workers.append(DailyChecks(runtime.database, runtime.outbox, settings))
     registry = RegistryClient(settings.registry_url)
     store = FileStore(Path(settings.storage_dir))
     return runtime.http_app(
-        [ApplicationController],
+        [
+            ApplicationController,
+            MeetingController,
+            OrderController,
+            SiteController,
+            ReportController,
+            AuditController,
+            LifecycleController,
+        ],
         title="Заявки и решения — ИМЦ",
         dependencies={
             "registry": Provide(lambda: registry, sync_to_thread=False),
