@@ -224,3 +224,38 @@ async def world(database_url: str, tmp_path: Path) -> World:
         methodist=methodist,
     )
     await database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database with the service's migrations applied, to copy per example."""
+    path = tmp_path_factory.mktemp("template") / "applications.db"
+    await migrate(f"sqlite+aiosqlite:///{path}", MIGRATIONS)
+    return path
+
+
+@pytest.fixture
+def registry_factory() -> Any:
+    """Builds a registry with one school, its people and a council of seven."""
+
+    def build() -> tuple[FakeRegistry, dict[str, UUID]]:
+        registry = FakeRegistry()
+        registry.organisations[SCHOOL_ID] = OrganisationCard(
+            id=SCHOOL_ID,
+            full_name="Муниципальное бюджетное общеобразовательное учреждение "
+            "«Яйская средняя общеобразовательная школа № 1»",
+            short_name="МБОУ «Яйская СОШ № 1»",
+            email="sosh1@yaya.example.ru",
+        )
+        people = {
+            "leader": registry.add_person(
+                "Иванова Ольга Петровна", "administration", org=SCHOOL_ID
+            ),
+            "methodist": registry.add_person("Петрова Анна Сергеевна", "imc_methodist"),
+        }
+        registry.council = [people["methodist"]] + [
+            registry.add_person(f"Член Совета {n}", "imc_methodist") for n in range(6)
+        ]
+        return registry, people
+
+    return build

@@ -8,10 +8,10 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from imc_applications.db.models import Application, ApplicationDocument, Comment
+from imc_applications.db.models import Application, ApplicationDocument, Comment, Site
 from imc_applications.domain import checklist
 from imc_applications.domain.documents import REQUIRED_DOCUMENTS, check_document, check_topic
-from imc_applications.domain.lifecycle import application_step
+from imc_applications.domain.lifecycle import LIVE_SITE_STATES, application_step
 from imc_applications.services import audit
 from imc_applications.services.audit import Actor
 from imc_applications.services.registry_client import RegistryClient
@@ -198,6 +198,20 @@ async def create_application(
 async def _check_no_open_application(
     session: AsyncSession, district: str, organisation_id: UUID, site_kind: str
 ) -> None:
+    live = await session.scalar(
+        sa.select(Site.term_end).where(
+            Site.district == district,
+            Site.organisation_id == organisation_id,
+            Site.kind == site_kind,
+            Site.status.in_(LIVE_SITE_STATES),
+        )
+    )
+    if live is not None:
+        raise Conflict(
+            f"Организация уже имеет этот статус до {live:%d.%m.%Y}; по окончании срока его "
+            "можно продлить или подать новую заявку",
+            field="organisation_id",
+        )
     open_states = ("draft", "submitted", "returned", "under_review", "reviewed", "scheduled")
     clash = await session.scalar(
         sa.select(Application.id).where(

@@ -263,6 +263,17 @@ async def add_item(
         session.add(item)
         meeting.items.append(item)
         await session.flush()
+        audit.record(
+            session,
+            actor,
+            entity="meeting",
+            entity_id=meeting.id,
+            action="add_item",
+            before={},
+            after={"item": item.number, "type": item.type, "title": item.title},
+            application_id=item.application_id,
+            site_id=item.site_id,
+        )
     return await get_meeting(database=database, district=district, meeting_id=meeting_id)
 
 
@@ -332,6 +343,10 @@ async def _propose_site_change(
     kind = rules_of(site.kind)
     action = "extend" if data.type == "extension" else "terminate"
     site_step(site.status, action)
+    if meeting.held_on > site.term_end:
+        raise Conflict(
+            f"Срок деятельности площадки истёк {site.term_end:%d.%m.%Y}", field="site_id"
+        )
     await _check_site_not_on_agenda(session, site.id)
     item.site_id = site.id
     item.organisation_id = site.organisation_id

@@ -80,6 +80,12 @@ async def issue_order(
             assert item.site_id is not None
             site = await sites.load_site(session, district, item.site_id, lock=True)
             site_kind = site.kind
+            if order_date > site.term_end and kind == "extension":
+                raise Conflict(
+                    f"Срок деятельности площадки истёк {site.term_end:%d.%m.%Y}; "
+                    "приказ о продлении издаётся до окончания срока",
+                    field="order_date",
+                )
         issuer_code = rules_of(site_kind).order_issuer
         issuer = issuers.get(issuer_code)
         if issuer is None:
