@@ -8,7 +8,7 @@ from litestar.di import Provide
 from imc_documents.api.controllers import DocumentController
 from imc_documents.messaging.handlers import subscribe
 from imc_documents.rendering.pdf import PdfConverter
-from imc_documents.services.orders import OrderIssuer
+from imc_documents.services.generation import DocumentWriter
 from imc_documents.settings import DocumentsSettings, get_settings
 from imc_shared.runtime import Runtime
 from imc_shared.storage import FileStore
@@ -22,8 +22,8 @@ def create_app(settings: DocumentsSettings | None = None) -> Litestar:
     runtime = Runtime(settings, migrations=MIGRATIONS)
     store = FileStore(Path(settings.storage_dir))
     converter = PdfConverter(settings.soffice or None)
-    issuer = OrderIssuer(settings=settings, store=store, converter=converter)
-    subscribe(runtime.consumers, outbox=runtime.outbox, issuer=issuer)
+    writer = DocumentWriter(settings=settings, store=store, converter=converter)
+    subscribe(runtime.consumers, outbox=runtime.outbox, writer=writer)
     return runtime.http_app(
         [DocumentController],
         title="Документы — ИМЦ",

@@ -4,7 +4,14 @@ from pathlib import Path
 
 from litestar import Litestar
 
-from imc_registry.api.controllers import OrganisationController, SiteController
+from imc_registry.api.controllers import (
+    OrganisationController,
+    PersonController,
+    PublicController,
+    SiteController,
+    SiteKindController,
+    StructureController,
+)
 from imc_registry.messaging.handlers import subscribe
 from imc_registry.settings import RegistrySettings, get_settings
 from imc_shared.runtime import Runtime
@@ -16,4 +23,14 @@ def create_app(settings: RegistrySettings | None = None) -> Litestar:
     """Build the registry: its runtime, subscribers and HTTP app."""
     runtime = Runtime(settings or get_settings(), migrations=MIGRATIONS)
     subscribe(runtime.consumers, outbox=runtime.outbox, district=runtime.settings.district)
-    return runtime.http_app([OrganisationController, SiteController], title="Реестр — ИМЦ")
+    return runtime.http_app(
+        [
+            OrganisationController,
+            PersonController,
+            StructureController,
+            SiteController,
+            PublicController,
+            SiteKindController,
+        ],
+        title="Реестр — ИМЦ",
+    )

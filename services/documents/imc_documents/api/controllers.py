@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Response, get
 
 from imc_documents.db.models import Document as DocumentRow
-from imc_documents.services import orders
+from imc_documents.services import register
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
 from imc_shared.storage import FileStore
@@ -18,6 +18,15 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+DOWNLOAD_NAMES = {
+    "order_site_status": "prikaz",
+    "order_site_extension": "prikaz",
+    "order_site_termination": "prikaz",
+    "refusal_letter": "pismo",
+    "council_protocol": "protokol",
+    "council_extract": "vypiska",
+}
+"""File name stems of the downloads (ASCII; the UTF-8 name carries the number)."""
 
 
 class Document(msgspec.Struct, kw_only=True):
@@ -48,11 +57,11 @@ class DocumentController(Controller):
 
     @get("/", summary="List documents")
     async def index(self, database: Database) -> list[Document]:
-        return [Document.of(row) for row in await orders.list_documents(database=database)]
+        return [Document.of(row) for row in await register.list_documents(database=database)]
 
     @get("/{document_id:uuid}", summary="One document")
     async def show(self, document_id: UUID, database: Database) -> Document:
-        row = await orders.get_document(database=database, document_id=document_id)
+        row = await register.get_document(database=database, document_id=document_id)
         if row is None:
             raise NotFound("Документ не найден", field="document_id")
         return Document.of(row)
@@ -62,19 +71,20 @@ class DocumentController(Controller):
         self, document_id: UUID, filename: str, database: Database, store: FileStore
     ) -> Response[bytes]:
         fmt = filename.removeprefix("file.")
-        row = await orders.get_document(database=database, document_id=document_id)
+        row = await register.get_document(database=database, document_id=document_id)
         if row is None or not filename.startswith("file.") or fmt not in MEDIA_TYPES:
             raise NotFound("Документ не найден", field="document_id")
         kind: Literal["pdf", "docx"] = "pdf" if fmt == "pdf" else "docx"
         key, digest = (
             (row.pdf_key, row.pdf_sha256) if kind == "pdf" else (row.docx_key, row.docx_sha256)
         )
-        download = f"prikaz-{row.number}.{kind}"
+        stem = DOWNLOAD_NAMES.get(row.kind, "document")
+        download = f"{stem}-{row.number}.{kind}" if row.number else f"{stem}.{kind}"
         return Response(
             store.get(key),
             media_type=MEDIA_TYPES[kind],
             headers={
-                "content-disposition": f'attachment; filename="prikaz.{kind}"; '
+                "content-disposition": f'attachment; filename="{stem}.{kind}"; '
                 f"filename*=UTF-8''{quote(download)}",
                 "x-checksum-sha256": digest,
             },

@@ -26,7 +26,7 @@ class Document(Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
     kind: Mapped[str] = mapped_column(sa.String(64))
     subject_id: Mapped[UUID]
-    """What it is about, e.g. the council decision an order confirms."""
+    """What it is about: the order, the refused decision, the meeting or the agenda item."""
     organisation_id: Mapped[UUID] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(sa.String(500))
     number: Mapped[str] = mapped_column(sa.String(64))

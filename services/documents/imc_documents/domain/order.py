@@ -1,110 +1,141 @@
-"""The order (приказ) assigning an organisation the status of a methodical site.
+"""Orders (приказы) on a methodical site: assignment, extension and termination.
 
-Per the regulation on the support (internship) methodical site (000 §3.3–3.5):
-the status is assigned for one to two years by a decision of the methodical
-council and confirmed by an order of the IMC; the order names the leader of the
-site (from the organisation) and the co-leader (an IMC methodist).
+An order confirms a decision of the methodical council (000 §3.3, §3.7, §3.8; 001 §3.1,
+§3.4; 004 §1.5, §4.3). The issuing body and the signatory come with the order
+(:class:`~imc_contracts.OrderIssued`); the place and the municipality come from the
+service's letterhead. Requisites follow ГОСТ Р 7.0.97-2016 and the order in seed 001.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-import msgspec
-
+from imc_contracts import OrderIssued
+from imc_contracts.vocabulary import ORDER_KIND_TITLES, TERMINATION_GROUNDS
+from imc_documents.domain.common import DocumentKind, DocumentSpec, Letterhead, clip
+from imc_documents.domain.kinds import kind_names, organisation_dative, organisation_genitive
 from imc_documents.domain.russian import (
-    dative_phrase,
+    duration_phrase,
     format_date_numeric,
     format_date_official,
     genitive_phrase,
     initials_surname,
-    lower_first,
-    years_phrase,
+    term_phrase,
+    upper_first,
 )
 
-OSMP_TITLE = "опорная (стажировочная) методическая площадка"
-"""The site kind of regulation 000, in the nominative case."""
+ORDER_TEMPLATES: dict[str, tuple[DocumentKind, str]] = {
+    "assignment": ("order_site_status", "order_site_status.docx"),
+    "extension": ("order_site_extension", "order_site_extension.docx"),
+    "termination": ("order_site_termination", "order_site_termination.docx"),
+}
+"""Order kind → (document kind, template file)."""
 
 
-class SiteOrderData(msgspec.Struct, frozen=True, kw_only=True):
-    """Everything the order on a site status needs, as the IMC writes it (in Russian).
+class InvalidOrder(ValueError):
+    """The order cannot be written as it came (e.g. a termination with no grounds)."""
 
-    Names of people are «Фамилия Имя Отчество»; ``district_name`` and
-    ``site_kind_title`` are in the nominative case («Яйский муниципальный округ»,
-    «опорная (стажировочная) методическая площадка»); the template declines them.
+
+def grounds_words(grounds: tuple[str, ...], grounds_text: str) -> str:
+    """The grounds of a termination in words, as the order states them.
+
+    Codes become their official titles (:data:`TERMINATION_GROUNDS`), joined by «; »;
+    ``other`` is followed by ``grounds_text`` (a text with no ``other`` is added last).
     """
-
-    authority: str
-    """Issuing organisation, e.g. «Муниципальное бюджетное учреждение «Информационно-…»»."""
-    district_name: str
-    """Municipality in the nominative case, e.g. «Яйский муниципальный округ»."""
-    place: str
-    """Place of compilation, e.g. «пгт Яя»."""
-    order_number: str
-    order_date: date
-    organisation_full_name: str
-    organisation_short_name: str
-    site_kind_title: str
-    """Kind of site in the nominative case, e.g. :data:`OSMP_TITLE`."""
-    topic: str
-    term_start: date
-    term_end: date
-    term_years: int
-    leader_name: str
-    leader_position: str
-    co_leader_name: str
-    co_leader_position: str
-    signatory_position: str
-    signatory_name: str
-    council_protocol: str | None = None
-    """Decision of the methodical council, e.g. «протокол № 3 от 15.09.2025»."""
-
-    def __post_init__(self) -> None:
-        """Reject a term that ends before it starts or lasts less than a year."""
-        if self.term_end < self.term_start:
-            raise ValueError("term_end is before term_start")
-        if self.term_years < 1:
-            raise ValueError("term_years must be at least 1")
+    words: list[str] = []
+    for code in grounds:
+        if code not in TERMINATION_GROUNDS:
+            raise InvalidOrder(f"unknown termination ground {code!r}")
+        if code == "other":
+            continue
+        words.append(TERMINATION_GROUNDS[code])
+    text = grounds_text.strip().rstrip(".")
+    if "other" in grounds:
+        words.append(TERMINATION_GROUNDS["other"] + (f": {text}" if text else ""))
+    elif text:
+        words.append(text)
+    if not words:
+        raise InvalidOrder("a termination names no grounds")
+    return "; ".join(words)
 
 
-def organisation_dative(full_name: str) -> str:
-    """Name an organisation in the dative case for «присвоить … статус».
+def order_title(order: OrderIssued) -> str:
+    """The title to the text: «О присвоении статуса опорной … площадки МБОУ «…»»."""
+    names = kind_names(order.site_kind)
+    heading = upper_first(ORDER_KIND_TITLES[order.kind])
+    return f"{heading} {names.title_genitive} {order.organisation_short_name}"
 
-    ``"Муниципальное бюджетное общеобразовательное учреждение «Яйская СОШ № 2»"``
-    → ``"муниципальному бюджетному общеобразовательному учреждению «Яйская СОШ № 2»"``.
-    When the name cannot be declined (e.g. it starts with an abbreviation),
-    falls back to «образовательной организации <name>».
+
+def order_context(order: OrderIssued, letterhead: Letterhead) -> dict[str, Any]:
+    """The variables of the order templates for ``order``.
+
+    Every template of the three kinds uses the same set; values that a kind does not
+    need are still present (empty), so a template edit cannot miss a variable silently.
     """
-    text = lower_first(full_name.strip())
-    declined = dative_phrase(text)
-    if declined == text:
-        return f"образовательной организации {full_name.strip()}"
-    return declined
-
-
-def order_context(data: SiteOrderData) -> dict[str, Any]:
-    """Prepare the variables of the order template from the order data.
-
-    Returns every field of ``data`` as it is plus the derived values the
-    template uses: official and numeric dates, «И.О. Фамилия» forms of the
-    people, the term in words and the phrases in the cases the text needs.
-    """
-    context: dict[str, Any] = {field: getattr(data, field) for field in data.__struct_fields__}
-    context.update(
-        order_date_official=format_date_official(data.order_date),
-        order_date_numeric=format_date_numeric(data.order_date),
-        term_start_official=format_date_official(data.term_start),
-        term_end_official=format_date_official(data.term_end),
-        term_start_numeric=format_date_numeric(data.term_start),
-        term_end_numeric=format_date_numeric(data.term_end),
-        term_years_phrase=years_phrase(data.term_years),
-        leader_initials=initials_surname(data.leader_name),
-        co_leader_initials=initials_surname(data.co_leader_name),
-        signatory_initials=initials_surname(data.signatory_name),
-        site_kind_title_genitive=genitive_phrase(data.site_kind_title),
-        district_name_genitive=genitive_phrase(data.district_name),
-        organisation_full_name_dative=organisation_dative(data.organisation_full_name),
-        council_protocol=data.council_protocol or None,
+    names = kind_names(order.site_kind)
+    effective = order.effective_on or order.order_date
+    grounds = (
+        grounds_words(order.grounds, order.grounds_text) if order.kind == "termination" else ""
     )
-    return context
+    co_leader = order.co_leader
+    # The order names its issuer and signatory; the letterhead stands in for a blank one.
+    signatory_name = order.signatory.full_name.strip() or letterhead.signatory_name
+    signatory_position = order.signatory.position.strip() or letterhead.signatory_position
+    return {
+        "issuer": order.issuer.strip() or letterhead.authority,
+        "place": letterhead.place,
+        "district_name_genitive": genitive_phrase(letterhead.district_name)
+        if letterhead.district_name
+        else "",
+        "order_number": order.number,
+        "order_date_official": format_date_official(order.order_date),
+        "order_date_numeric": format_date_numeric(order.order_date),
+        "title": order_title(order),
+        "regulation": names.regulation_instrumental,
+        "council_protocol": order.council_protocol,
+        "site_kind_title": names.title,
+        "site_kind_title_genitive": names.title_genitive,
+        "short": names.short,
+        "short_genitive": names.short_genitive,
+        "organisation_full_name": order.organisation_full_name,
+        "organisation_full_name_dative": organisation_dative(order.organisation_full_name),
+        "organisation_full_name_genitive": organisation_genitive(order.organisation_full_name),
+        "organisation_short_name": order.organisation_short_name,
+        "topic": order.topic,
+        "term_start_numeric": format_date_numeric(order.term_start),
+        "term_end_numeric": format_date_numeric(order.term_end),
+        "term_end_official": format_date_official(order.term_end),
+        "term_phrase": term_phrase(order.term_start, order.term_end),
+        "extension_phrase": duration_phrase(order.extension_months)
+        if order.extension_months
+        else "",
+        "effective_numeric": format_date_numeric(effective),
+        "grounds_words": grounds,
+        "leader_name": order.leader.full_name,
+        "leader_position": order.leader.position,
+        "leader_initials": initials_surname(order.leader.full_name),
+        "co_leader": co_leader is not None,
+        "co_leader_name": co_leader.full_name if co_leader else "",
+        "co_leader_position": co_leader.position if co_leader else "",
+        "co_leader_initials": initials_surname(co_leader.full_name) if co_leader else "",
+        "signatory_position": upper_first(signatory_position),
+        "signatory_initials": initials_surname(signatory_name),
+    }
+
+
+def order_document(order: OrderIssued, letterhead: Letterhead) -> DocumentSpec:
+    """The order to render for an :class:`OrderIssued` message (one per ``order_id``)."""
+    if order.term_end < order.term_start:
+        raise InvalidOrder("the term ends before it starts")
+    kind, template = ORDER_TEMPLATES[order.kind]
+    context = order_context(order, letterhead)
+    return DocumentSpec(
+        kind=kind,
+        subject_id=order.order_id,
+        organisation_id=order.organisation_id,
+        template=template,
+        title=clip(context["title"]),
+        number=order.number,
+        dated=order.order_date,
+        context=context,
+    )

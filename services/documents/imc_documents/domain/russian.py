@@ -216,3 +216,42 @@ def lower_first(text: str) -> str:
     if _is_abbreviation(first) or first.startswith("«"):
         return text
     return text[0].lower() + text[1:]
+
+
+def months_phrase(n: int) -> str:
+    """Return a number of months as Russian writes it: «1 месяц», «3 месяца», «12 месяцев»."""
+    return f"{n} {plural_ru(n, ('месяц', 'месяца', 'месяцев'))}"
+
+
+def duration_phrase(months: int) -> str:
+    """A duration in whole months, in years where it divides: «2 года», «1 год 6 месяцев»."""
+    years, rest = divmod(months, 12)
+    if years and rest:
+        return f"{years_phrase(years)} {months_phrase(rest)}"
+    if years:
+        return years_phrase(years)
+    return months_phrase(rest)
+
+
+def whole_months(start: date, end: date) -> int | None:
+    """How many whole months a term from ``start`` to ``end`` (inclusive) lasts.
+
+    ``01.10.2025``–``30.09.2027`` → 24; ``None`` when the term is not a whole number of
+    months (e.g. it ends mid-month) or ends before it starts.
+    """
+    after = date.fromordinal(end.toordinal() + 1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if months < 1 or after.day != start.day:
+        return None
+    return months
+
+
+def term_phrase(start: date, end: date) -> str:
+    """The length of a term in words («2 года»), or ``""`` when it is not whole months."""
+    months = whole_months(start, end)
+    return duration_phrase(months) if months else ""
+
+
+def upper_first(text: str) -> str:
+    """Capitalise the first letter (a position heading a signature block: «Директор»)."""
+    return text[:1].upper() + text[1:]

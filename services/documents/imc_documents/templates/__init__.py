@@ -10,4 +10,23 @@ TEMPLATES_DIR = Path(__file__).resolve().parent
 """The folder holding the ``.docx`` templates."""
 
 ORDER_SITE_STATUS = TEMPLATES_DIR / "order_site_status.docx"
-"""Order assigning an organisation the status of a support (internship) methodical site."""
+"""Order assigning an organisation the status of a methodical site (any kind)."""
+ORDER_SITE_EXTENSION = TEMPLATES_DIR / "order_site_extension.docx"
+"""Order extending the term of a site."""
+ORDER_SITE_TERMINATION = TEMPLATES_DIR / "order_site_termination.docx"
+"""Order terminating a site."""
+REFUSAL_LETTER = TEMPLATES_DIR / "refusal_letter.docx"
+"""Letter to a school refused a status."""
+COUNCIL_PROTOCOL = TEMPLATES_DIR / "council_protocol.docx"
+"""Protocol of a methodical council meeting."""
+COUNCIL_EXTRACT = TEMPLATES_DIR / "council_extract.docx"
+"""Extract of one agenda item from the protocol."""
+
+ALL_TEMPLATES = (
+    ORDER_SITE_STATUS,
+    ORDER_SITE_EXTENSION,
+    ORDER_SITE_TERMINATION,
+    REFUSAL_LETTER,
+    COUNCIL_PROTOCOL,
+    COUNCIL_EXTRACT,
+)

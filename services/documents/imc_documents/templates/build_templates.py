@@ -25,9 +25,17 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Length, Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from imc_documents.templates import ORDER_SITE_STATUS
+from imc_documents.templates import (
+    COUNCIL_EXTRACT,
+    COUNCIL_PROTOCOL,
+    ORDER_SITE_EXTENSION,
+    ORDER_SITE_STATUS,
+    ORDER_SITE_TERMINATION,
+    REFUSAL_LETTER,
+)
 
 FONT_NAME = "Times New Roman"
 FONT_SIZE = Pt(14)
@@ -239,19 +247,12 @@ def _acquaintance_line(doc: DocumentObject, name: str, *, keep_with_next: bool) 
     tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
 
-def build_order_site_status(path: Path = ORDER_SITE_STATUS) -> Path:
-    """Build the order template «О присвоении статуса … площадки» and save it to ``path``."""
-    doc = Document()
-    _setup_document(doc, "Приказ о присвоении статуса методической площадки")
-    _page_numbers(doc)
-
-    # Organisation (authority) name.
-    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
-    # Document type.
+def _order_header(doc: DocumentObject) -> None:
+    """Issuer, «ПРИКАЗ», date and number, place and the title (ГОСТ Р 7.0.97, seed 001)."""
+    _paragraph(doc, "{{ issuer }}", align=CENTER, first_line=None, bold=True)
     _paragraph(
         doc, "ПРИКАЗ", align=CENTER, first_line=None, bold=True, space_before=12, space_after=12
     )
-    # Date and registration number on one line: date left, number right.
     date_line = _paragraph(
         doc,
         [Run("от {{ order_date_official }}\t№\u00a0{{ order_number }}")],
@@ -259,12 +260,10 @@ def build_order_site_status(path: Path = ORDER_SITE_STATUS) -> Path:
         first_line=None,
     )
     date_line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
-    # Place of compilation.
     _paragraph(doc, "{{ place }}", align=CENTER, first_line=None, space_before=6)
-    # Title to the text.
     _paragraph(
         doc,
-        "О присвоении статуса {{ site_kind_title_genitive }} {{ organisation_short_name }}",
+        "{{ title }}",
         align=CENTER,
         first_line=None,
         bold=True,
@@ -272,44 +271,44 @@ def build_order_site_status(path: Path = ORDER_SITE_STATUS) -> Path:
         space_after=12,
         keep_with_next=True,
     )
-    # Preamble.
+
+
+def _tag(doc: DocumentObject, tag: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag (``{%p … %}``), removed on render."""
+    _paragraph(doc, tag, align=LEFT, first_line=None)
+
+
+def _leadership(doc: DocumentObject, number: str, verb: str) -> None:
+    """«N. <verb> руководство …» with the co-leader sub-point only when there is one."""
+    _tag(doc, "{%p if co_leader %}")
+    _paragraph(doc, f"{number}. {verb} руководство {{{{ short_genitive }}}}:")
     _paragraph(
         doc,
-        "В соответствии с Положением об опорной (стажировочной) методической площадке, "
-        "на основании решения Методического совета"
-        "{% if council_protocol %} ({{ council_protocol }}){% endif %}, "
-        "в целях распространения и внедрения актуального педагогического опыта, "
-        "развития и совершенствования профессионализма педагогических работников "
-        "муниципальной системы образования {{ district_name_genitive }}",
+        f"{number}.1. руководитель {{{{ short_genitive }}}} – {{{{ leader_name }}}}, "
+        "{{ leader_position }};",
     )
-    _paragraph(doc, "ПРИКАЗЫВАЮ:", align=LEFT, first_line=None, space_before=6, space_after=6)
-    points = [
-        "1. Присвоить {{ organisation_full_name_dative }} ({{ organisation_short_name }}) "
-        "статус {{ site_kind_title_genitive }} (далее – ОСМП) по теме «{{ topic }}» "
-        "на срок с {{ term_start_numeric }} по {{ term_end_numeric }} "
-        "({{ term_years_phrase }}).",
-        "2. Утвердить руководство ОСМП:",
-        "2.1. руководитель ОСМП – {{ leader_name }}, {{ leader_position }};",
-        "2.2. соруководитель ОСМП – {{ co_leader_name }}, {{ co_leader_position }}.",
-        "3. Руководителю ОСМП совместно с соруководителем ОСМП в течение месяца со дня "
-        "издания настоящего приказа разработать план работы ОСМП, согласовав его с планом "
-        "работы информационно-методического центра, представить на утверждение "
-        "Методическому совету и обеспечить его опубликование в плане работы Управления "
-        "образования администрации {{ district_name_genitive }} и на официальном сайте "
-        "информационно-методического центра.",
-        "4. Контроль за исполнением настоящего приказа оставляю за собой.",
-    ]
-    for point in points[:-1]:
-        _paragraph(doc, point)
-    # The last point, the blank lines and the signature stay on one page.
-    _paragraph(doc, points[-1], keep_with_next=True)
+    _paragraph(
+        doc,
+        f"{number}.2. соруководитель {{{{ short_genitive }}}} – {{{{ co_leader_name }}}}, "
+        "{{ co_leader_position }}.",
+    )
+    _tag(doc, "{%p else %}")
+    _paragraph(
+        doc,
+        f"{number}. {verb} руководство {{{{ short_genitive }}}}: руководитель "
+        "{{ short_genitive }} – {{ leader_name }}, {{ leader_position }}.",
+    )
+    _tag(doc, "{%p endif %}")
 
-    # Signature: position and «И.О. Фамилия».
+
+def _order_footer(doc: DocumentObject, last_point: str) -> None:
+    """The control point, the signature and the acquaintance lines of an order."""
+    # The last point, the blank line and the signature stay on one page.
+    _paragraph(doc, last_point, keep_with_next=True)
     blank = _empty(doc)
     blank.paragraph_format.keep_with_next = True
     blank.paragraph_format.space_after = Pt(14)
     _signature_table(doc, "{{ signatory_position }}", "{{ signatory_initials }}")
-
     _paragraph(
         doc,
         "С приказом ознакомлены:",
@@ -318,14 +317,294 @@ def build_order_site_status(path: Path = ORDER_SITE_STATUS) -> Path:
         space_before=18,
         keep_with_next=True,
     )
-    _acquaintance_line(doc, "{{ leader_initials }}", keep_with_next=True)
+    _acquaintance_line(doc, "{{ leader_initials }}", keep_with_next=False)
+    _tag(doc, "{%p if co_leader %}")
     _acquaintance_line(doc, "{{ co_leader_initials }}", keep_with_next=False)
+    _tag(doc, "{%p endif %}")
 
+
+_PREAMBLE = (
+    "В соответствии с {{ regulation }}, на основании решения Методического совета"
+    "{% if council_protocol %} ({{ council_protocol }}){% endif %}"
+)
+_CONTROL = "Контроль за исполнением настоящего приказа оставляю за собой."
+
+
+def _new_document(title: str) -> DocumentObject:
+    doc = Document()
+    _setup_document(doc, title)
+    _page_numbers(doc)
+    return doc
+
+
+def _save(doc: DocumentObject, path: Path) -> Path:
     _check_tags(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
 
+
+def build_order_site_status(path: Path = ORDER_SITE_STATUS) -> Path:
+    """Build the order «О присвоении статуса … » (any site kind) and save it to ``path``."""
+    doc = _new_document("Приказ о присвоении статуса методической площадки")
+    _order_header(doc)
+    _paragraph(
+        doc,
+        _PREAMBLE + ", в целях распространения и внедрения актуального педагогического "
+        "опыта, развития и совершенствования профессионализма педагогических работников"
+        "{% if district_name_genitive %} муниципальной системы образования "
+        "{{ district_name_genitive }}{% endif %}",
+    )
+    _paragraph(doc, "ПРИКАЗЫВАЮ:", align=LEFT, first_line=None, space_before=6, space_after=6)
+    _paragraph(
+        doc,
+        "1. Присвоить {{ organisation_full_name_dative }} ({{ organisation_short_name }}) "
+        "статус {{ site_kind_title_genitive }} (далее – {{ short }}) по теме «{{ topic }}» "
+        "на срок с {{ term_start_numeric }} по {{ term_end_numeric }}"
+        "{% if term_phrase %} ({{ term_phrase }}){% endif %}.",
+    )
+    _leadership(doc, "2", "Утвердить")
+    _paragraph(
+        doc,
+        "3. Руководителю {{ short_genitive }}{% if co_leader %} совместно с соруководителем"
+        "{% endif %} в течение месяца со дня издания настоящего приказа разработать план "
+        "работы {{ short_genitive }}, согласовав его с планом работы "
+        "информационно-методического центра, представить на утверждение Методическому "
+        "совету и обеспечить его размещение на официальном сайте "
+        "информационно-методического центра.",
+    )
+    _order_footer(doc, "4. " + _CONTROL)
+    return _save(doc, path)
+
+
+def build_order_site_extension(path: Path = ORDER_SITE_EXTENSION) -> Path:
+    """Build the order «О продлении срока деятельности … » and save it to ``path``."""
+    doc = _new_document("Приказ о продлении срока деятельности методической площадки")
+    _order_header(doc)
+    _paragraph(
+        doc,
+        _PREAMBLE + ", по итогам рассмотрения результатов деятельности "
+        "{{ site_kind_title_genitive }} {{ organisation_short_name }}",
+    )
+    _paragraph(doc, "ПРИКАЗЫВАЮ:", align=LEFT, first_line=None, space_before=6, space_after=6)
+    _paragraph(
+        doc,
+        "1. Продлить срок деятельности {{ site_kind_title_genitive }} (далее – {{ short }}) "
+        "на базе {{ organisation_full_name_genitive }} ({{ organisation_short_name }}) "
+        "по теме «{{ topic }}»{% if extension_phrase %} на {{ extension_phrase }} "
+        "(по {{ term_end_numeric }} включительно){% else %} по {{ term_end_numeric }} "
+        "включительно{% endif %}.",
+    )
+    _leadership(doc, "2", "Сохранить")
+    _paragraph(
+        doc,
+        "3. Руководителю {{ short_genitive }} в течение месяца со дня издания настоящего "
+        "приказа представить на утверждение Методическому совету план работы "
+        "{{ short_genitive }} на период продления срока деятельности.",
+    )
+    _order_footer(doc, "4. " + _CONTROL)
+    return _save(doc, path)
+
+
+def build_order_site_termination(path: Path = ORDER_SITE_TERMINATION) -> Path:
+    """Build the order «О прекращении деятельности … » and save it to ``path``."""
+    doc = _new_document("Приказ о прекращении деятельности методической площадки")
+    _order_header(doc)
+    _paragraph(doc, _PREAMBLE)
+    _paragraph(doc, "ПРИКАЗЫВАЮ:", align=LEFT, first_line=None, space_before=6, space_after=6)
+    _paragraph(
+        doc,
+        "1. Прекратить деятельность {{ site_kind_title_genitive }} (далее – {{ short }}) "
+        "на базе {{ organisation_full_name_genitive }} ({{ organisation_short_name }}) "
+        "по теме «{{ topic }}» с {{ effective_numeric }}.",
+    )
+    _paragraph(doc, "2. Основание прекращения деятельности: {{ grounds_words }}.")
+    _paragraph(
+        doc,
+        "3. Руководителю {{ short_genitive }} в течение месяца со дня издания настоящего "
+        "приказа представить в Методический совет итоговый отчёт о результатах "
+        "деятельности {{ short_genitive }}.",
+    )
+    _order_footer(doc, "4. " + _CONTROL)
+    return _save(doc, path)
+
+
+def _cell_text(cell: _Cell, lines: Sequence[Run | str], *, align: WD_PARAGRAPH_ALIGNMENT) -> None:
+    for index, line in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.paragraph_format.alignment = align
+        piece = Run(line) if isinstance(line, str) else line
+        run = paragraph.add_run(piece.text)
+        run.bold = piece.bold
+
+
+def _two_columns(doc: DocumentObject, left_width: Length) -> tuple[_Cell, _Cell]:
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    _no_borders(table._tbl)
+    widths = (left_width, TEXT_WIDTH - left_width)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    left, right = table.rows[0].cells
+    for cell, width in zip((left, right), widths, strict=True):
+        cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    return left, right
+
+
+def build_refusal_letter(path: Path = REFUSAL_LETTER) -> Path:
+    """Build the letter refusing a status (service letter, ГОСТ Р 7.0.97) to ``path``."""
+    doc = _new_document("Письмо об отказе в присвоении статуса")
+    # Letterhead on the left, addressee on the right.
+    left, right = _two_columns(doc, Mm(85))
+    _cell_text(
+        left,
+        [Run("{{ authority }}", bold=True), "{{ place }}", "", "от {{ letter_date_official }}"],
+        align=CENTER,
+    )
+    _cell_text(right, ["Руководителю", "{{ organisation_short_name }}"], align=LEFT)
+    _paragraph(doc, "{{ title }}", align=LEFT, first_line=None, space_before=18, space_after=12)
+    _paragraph(
+        doc,
+        "Сообщаем, что заявка {{ organisation_short_name }} на присвоение статуса "
+        "{{ site_kind_title_genitive }} по теме «{{ topic }}» рассмотрена на заседании "
+        "Методического совета {{ decided_on_numeric }}"
+        "{% if council_protocol %} ({{ council_protocol }}){% endif %}.",
+    )
+    _paragraph(
+        doc,
+        "По результатам рассмотрения Методический совет принял решение отказать "
+        "в присвоении статуса {{ site_kind_title_genitive }}.",
+    )
+    _tag(doc, "{%p if reason %}")
+    _paragraph(doc, "Причина отказа: {{ reason }}")
+    _tag(doc, "{%p endif %}")
+    _paragraph(
+        doc,
+        "После устранения указанных причин организация вправе повторно подать заявку "
+        "на присвоение статуса в соответствии с {{ regulation }}.",
+        keep_with_next=True,
+    )
+    blank = _empty(doc)
+    blank.paragraph_format.keep_with_next = True
+    blank.paragraph_format.space_after = Pt(14)
+    _signature_table(doc, "{{ signatory_position }}", "{{ signatory_initials }}")
+    return _save(doc, path)
+
+
+def _council_header(doc: DocumentObject, heading: str) -> None:
+    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
+    _paragraph(doc, heading, align=CENTER, first_line=None, bold=True, space_before=12)
+    _paragraph(doc, "заседания методического совета", align=CENTER, first_line=None)
+    date_line = _paragraph(
+        doc,
+        [Run("{{ held_on_official }}\t{{ place }}")],
+        align=LEFT,
+        first_line=None,
+        space_before=12,
+        space_after=12,
+    )
+    date_line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    _paragraph(
+        doc, [Run("Председатель – ", bold=True), Run("{{ chair }}")], align=LEFT, first_line=None
+    )
+    _paragraph(
+        doc, [Run("Секретарь – ", bold=True), Run("{{ secretary }}")], align=LEFT, first_line=None
+    )
+    _paragraph(
+        doc,
+        [
+            Run("Присутствовали: ", bold=True),
+            Run("{{ members_phrase }}: {{ members_present }}."),
+        ],
+        align=JUSTIFY,
+        first_line=None,
+    )
+    _paragraph(
+        doc,
+        "{% if quorum %}Кворум имеется.{% else %}Кворум отсутствует.{% endif %}",
+        align=LEFT,
+        first_line=None,
+        space_after=12,
+    )
+
+
+def _item_section(doc: DocumentObject, *, with_title: bool) -> None:
+    """СЛУШАЛИ / ГОЛОСОВАЛИ / РЕШИЛИ of ``item`` (inside a loop or with one item)."""
+    if with_title:
+        _paragraph(
+            doc,
+            "{{ item.number }}. {{ item.title }}",
+            bold=True,
+            first_line=None,
+            space_before=6,
+            keep_with_next=True,
+        )
+    _paragraph(doc, [Run("СЛУШАЛИ: ", bold=True), Run("{{ item.speaker }}.")], keep_with_next=True)
+    _paragraph(
+        doc,
+        [
+            Run("ГОЛОСОВАЛИ: ", bold=True),
+            Run(
+                "«за» – {{ item.votes_for }}, «против» – {{ item.votes_against }}, "
+                "«воздержались» – {{ item.abstained }}."
+            ),
+        ],
+        keep_with_next=True,
+    )
+    _paragraph(doc, [Run("РЕШИЛИ: ", bold=True), Run("{{ item.decision_text }}")])
+    _tag(doc, "{%p if not item.adopted %}")
+    _paragraph(doc, "Решение не принято.")
+    _tag(doc, "{%p endif %}")
+
+
+def _council_signatures(doc: DocumentObject) -> None:
+    blank = _empty(doc)
+    blank.paragraph_format.keep_with_next = True
+    blank.paragraph_format.space_after = Pt(14)
+    _signature_table(doc, "Председатель", "{{ chair_initials }}")
+    _empty(doc)
+    _signature_table(doc, "Секретарь", "{{ secretary_initials }}")
+
+
+def build_council_protocol(path: Path = COUNCIL_PROTOCOL) -> Path:
+    """Build the protocol of a methodical council meeting and save it to ``path``."""
+    doc = _new_document("Протокол заседания методического совета")
+    _council_header(doc, "ПРОТОКОЛ №\u00a0{{ protocol_number }}")
+    _paragraph(doc, "ПОВЕСТКА ДНЯ:", align=LEFT, first_line=None, bold=True, keep_with_next=True)
+    _tag(doc, "{%p for item in items %}")
+    _paragraph(doc, "{{ item.number }}. {{ item.title }}")
+    _tag(doc, "{%p endfor %}")
+    _empty(doc)
+    _tag(doc, "{%p for item in items %}")
+    _item_section(doc, with_title=True)
+    _tag(doc, "{%p endfor %}")
+    _council_signatures(doc)
+    return _save(doc, path)
+
+
+def build_council_extract(path: Path = COUNCIL_EXTRACT) -> Path:
+    """Build the extract of one agenda item from a council protocol and save it to ``path``."""
+    doc = _new_document("Выписка из протокола заседания методического совета")
+    _council_header(doc, "ВЫПИСКА ИЗ ПРОТОКОЛА №\u00a0{{ protocol_number }}")
+    _paragraph(doc, "ПОВЕСТКА ДНЯ:", align=LEFT, first_line=None, bold=True, keep_with_next=True)
+    _paragraph(doc, "{{ item.number }}. {{ item.title }}", space_after=6)
+    _item_section(doc, with_title=False)
+    _council_signatures(doc)
+    _paragraph(doc, "Выписка верна.", align=LEFT, first_line=None, space_before=18)
+    _signature_table(doc, "Секретарь", "{{ secretary_initials }}")
+    return _save(doc, path)
+
+
+BUILDERS = (
+    build_order_site_status,
+    build_order_site_extension,
+    build_order_site_termination,
+    build_refusal_letter,
+    build_council_protocol,
+    build_council_extract,
+)
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
@@ -342,8 +621,8 @@ def _check_tags(doc: DocumentObject) -> None:
 
 def main() -> int:
     """Regenerate every template of the service and print where they were written."""
-    for path in (build_order_site_status(),):
-        print(path)
+    for build in BUILDERS:
+        print(build())
     return 0
 
 

@@ -28,6 +28,19 @@ class Recipient(Base):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
 
 
+class Person(Base):
+    """A person's contact, kept from the registry's ``person.upserted`` messages."""
+
+    __tablename__ = "people"
+
+    person_id: Mapped[UUID] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    organisation_id: Mapped[UUID | None] = mapped_column(index=True)
+    archived: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+
 class Notification(Base):
     """One email to one recipient, and its delivery log."""
 

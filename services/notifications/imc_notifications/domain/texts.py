@@ -1,8 +1,35 @@
-"""Russian texts of the notifications."""
+"""Russian texts of the notifications, one function per message that calls for an email."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from imc_contracts import DocumentGenerated
+from imc_contracts import (
+    ApplicationReturned,
+    DecisionMade,
+    DocumentGenerated,
+    ReportDue,
+    SiteExpired,
+    SiteExpiring,
+)
+from imc_contracts.site_kinds import rules_of
+from imc_contracts.vocabulary import SITE_KIND_TITLES
+
+MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+
+_FOOTER = "Это письмо отправлено автоматически; отвечать на него не нужно.\n"
 
 
 @dataclass(frozen=True)
@@ -13,21 +40,227 @@ class Text:
     body: str
 
 
-def order_issued(
+def format_date(d: date) -> str:
+    """A date as official letters write it: «15» октября 2026 г."""
+    return f"«{d.day:02d}» {MONTHS_GENITIVE[d.month - 1]} {d.year} г."
+
+
+def plural_ru(n: int, forms: tuple[str, str, str]) -> str:
+    """The Russian plural form for ``n`` (forms for 1, 2 and 5)."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def days_phrase(n: int) -> str:
+    """«1 день», «3 дня», «7 дней»."""
+    return f"{n} {plural_ru(n, ('день', 'дня', 'дней'))}"
+
+
+def months_phrase(n: int) -> str:
+    """«1 месяц», «3 месяца», «12 месяцев»."""
+    return f"{n} {plural_ru(n, ('месяц', 'месяца', 'месяцев'))}"
+
+
+def kind_title(kind: str) -> str:
+    """The official title of a site kind (the code itself if it is unknown)."""
+    return SITE_KIND_TITLES.get(kind, kind)
+
+
+def _letter(lines: list[str], sender: str, portal_url: str) -> str:
+    body = "Здравствуйте!\n\n" + "\n".join(lines).rstrip() + "\n\n"
+    if portal_url:
+        body += f"Подробности — на портале: {portal_url}\n\n"
+    return body + f"С уважением,\n{sender}\n\n{_FOOTER}"
+
+
+# --- documents -------------------------------------------------------------------
+
+SENT_KINDS = frozenset(
+    {
+        "order_site_status",
+        "order_site_extension",
+        "order_site_termination",
+        "refusal_letter",
+        "council_extract",
+    }
+)
+"""Documents mailed to the organisation they concern (a protocol is not mailed)."""
+
+
+def attachment_name(document: DocumentGenerated) -> str:
+    """The PDF's file name in the email, e.g. «Приказ № 45-од.pdf»."""
+    if document.kind.startswith("order_"):
+        return f"Приказ № {document.number}.pdf"
+    if document.kind == "refusal_letter":
+        return "Письмо об отказе в присвоении статуса.pdf"
+    if document.kind == "council_extract":
+        return f"Выписка из протокола № {document.number}.pdf"
+    return f"Протокол № {document.number}.pdf"
+
+
+def document_generated(
     document: DocumentGenerated, *, organisation: str, portal_url: str, sender: str
 ) -> Text:
-    """The email to a school whose status an order confirmed."""
-    subject = f"Приказ № {document.number}: {document.title}"
-    body = (
-        "Здравствуйте!\n\n"
-        f"По решению методического совета издан приказ № {document.number} "
-        f"«{document.title}» в отношении {organisation}.\n"
-        "Приказ прилагается к письму в формате PDF.\n\n"
-        f"Подробности — на портале: {portal_url}\n\n"
-        f"С уважением,\n{sender}\n\n"
-        "Это письмо отправлено автоматически; отвечать на него не нужно.\n"
+    """The email that brings a new document (order, letter, extract) to its school."""
+    if document.kind.startswith("order_"):
+        subject = f"Приказ № {document.number}: {document.title}"
+        lines = [
+            f"По решению методического совета издан приказ № {document.number} "
+            f"«{document.title}» в отношении {organisation}.",
+            "Приказ прилагается к письму в формате PDF.",
+        ]
+    elif document.kind == "refusal_letter":
+        subject = f"Письмо: {document.title}"
+        lines = [
+            f"Направляем письмо «{document.title}» по заявке {organisation}.",
+            "Письмо прилагается в формате PDF.",
+        ]
+    else:
+        subject = f"Выписка из протокола № {document.number} заседания методического совета"
+        lines = [
+            f"Направляем выписку из протокола № {document.number} заседания "
+            f"методического совета в отношении {organisation}: {document.title}.",
+            "Выписка прилагается в формате PDF.",
+        ]
+    return Text(subject=subject, body=_letter(lines, sender, portal_url))
+
+
+# --- applications ----------------------------------------------------------------
+
+
+def application_returned(returned: ApplicationReturned, *, portal_url: str, sender: str) -> Text:
+    """The email telling a school what to add to its returned application."""
+    kind = kind_title(returned.site_kind)
+    lines = [
+        f"Заявка {returned.organisation_short_name} на присвоение статуса «{kind}» "
+        f"по теме «{returned.topic}» {format_date(returned.returned_on)} возвращена "
+        "на доработку.",
+        "",
+        "Что нужно дополнить или исправить:",
+        returned.comment.strip(),
+        "",
+        "Внесите изменения и направьте заявку повторно через портал.",
+    ]
+    return Text(
+        subject=f"Заявка возвращена на доработку: {kind}",
+        body=_letter(lines, sender, portal_url),
     )
-    return Text(subject=subject, body=body)
+
+
+def decision_made(decision: DecisionMade, *, portal_url: str, sender: str) -> Text:
+    """The email telling a school what the council decided on its application."""
+    kind = kind_title(decision.site_kind)
+    heard = (
+        f"Методический совет {format_date(decision.decided_on)} "
+        f"({decision.council_protocol}) рассмотрел заявку {decision.organisation_short_name} "
+        f"на присвоение статуса «{kind}» по теме «{decision.topic}»."
+    )
+    if decision.outcome == "assigned":
+        lines = [heard, "", "Принято решение присвоить статус."]
+        if decision.term_start and decision.term_end:
+            lines.append(
+                f"Срок деятельности: с {format_date(decision.term_start)} "
+                f"по {format_date(decision.term_end)}."
+            )
+        lines += [
+            "",
+            "Приказ о присвоении статуса будет издан в ближайшее время и направлен вам "
+            "отдельным письмом.",
+        ]
+        subject = f"Решение методического совета: статус присвоен ({kind})"
+    else:
+        lines = [heard, "", "Принято решение отказать в присвоении статуса."]
+        if decision.reason:
+            lines.append(f"Причина: {decision.reason.strip()}")
+        lines += [
+            "",
+            "Официальное письмо об отказе будет направлено отдельно. После устранения "
+            "причин отказа организация вправе подать заявку повторно.",
+        ]
+        subject = f"Решение методического совета: в присвоении статуса отказано ({kind})"
+    return Text(subject=subject, body=_letter(lines, sender, portal_url))
+
+
+def _extension_hint(kind: str) -> str:
+    rules = rules_of(kind)
+    if rules.extension_max_months:
+        return (
+            "Если работу площадки предполагается продолжить, до окончания срока направьте "
+            "в методический совет материалы для продления: срок может быть продлён не более "
+            f"чем на {months_phrase(rules.extension_max_months)} ({rules.extension_citation})."
+        )
+    return (
+        f"Продление срока не предусмотрено ({rules.extension_citation}); по окончании срока "
+        "статус прекращается. Чтобы продолжить работу, организация может подать новую заявку."
+    )
+
+
+def site_expiring(site: SiteExpiring, *, portal_url: str, sender: str) -> Text:
+    """The warning 30 and 7 days before a site's term ends."""
+    kind = kind_title(site.site_kind)
+    when = f"через {days_phrase(site.days_left)}" if site.days_left > 0 else "сегодня"
+    lines = [
+        f"Срок деятельности площадки «{kind}» на базе {site.organisation_short_name} "
+        f"по теме «{site.topic}» заканчивается {format_date(site.term_end)} ({when}).",
+        "",
+        _extension_hint(site.site_kind),
+        "Не забудьте подготовить итоговый отчёт о результатах деятельности площадки.",
+    ]
+    return Text(
+        subject=f"Срок деятельности площадки заканчивается {format_date(site.term_end)} ({when})",
+        body=_letter(lines, sender, portal_url),
+    )
+
+
+def site_expired(site: SiteExpired, *, portal_url: str, sender: str) -> Text:
+    """The notice that a site's term ended with no extension and its status lapsed."""
+    kind = kind_title(site.site_kind)
+    lines = [
+        f"Срок деятельности площадки «{kind}» на базе {site.organisation_short_name} "
+        f"закончился {format_date(site.term_end)}; решение о продлении не принималось.",
+        f"С {format_date(site.expired_on)} статус площадки прекращён.",
+        "",
+        "Итоговый отчёт о результатах деятельности площадки представляется в методический "
+        "совет. Чтобы продолжить работу, организация может подать новую заявку.",
+    ]
+    return Text(subject=f"Срок статуса истёк: {kind}", body=_letter(lines, sender, portal_url))
+
+
+def _left(days: int) -> str:
+    verb = "остался" if plural_ru(days, ("1", "2", "5")) == "1" else "осталось"
+    return f"{verb} {days_phrase(days)}"
+
+
+def report_due(report: ReportDue, *, portal_url: str, sender: str) -> Text:
+    """The reminder of a report that is due soon, today, or overdue."""
+    due = format_date(report.due_on)
+    if report.days_left < 0:
+        late = days_phrase(-report.days_left)
+        subject = f"Просрочен отчёт «{report.title}»"
+        first = (
+            f"Отчёт «{report.title}» площадки на базе {report.organisation_short_name} "
+            f"не представлен: срок истёк {due} (просрочка — {late})."
+        )
+        ask = "Просим представить отчёт как можно скорее."
+    elif report.days_left == 0:
+        subject = f"Сегодня срок сдачи отчёта «{report.title}»"
+        first = (
+            f"Сегодня, {due}, истекает срок представления отчёта «{report.title}» "
+            f"площадки на базе {report.organisation_short_name}."
+        )
+        ask = "Просим представить отчёт сегодня."
+    else:
+        subject = f"Срок сдачи отчёта «{report.title}»: {due}"
+        first = (
+            f"Отчёт «{report.title}» площадки на базе {report.organisation_short_name} "
+            f"нужно представить до {due} ({_left(report.days_left)})."
+        )
+        ask = "Отчёт загружается на портале в разделе площадки."
+    return Text(subject=subject, body=_letter([first, "", ask], sender, portal_url))
 
 
 def backoff_seconds(attempt: int) -> float:

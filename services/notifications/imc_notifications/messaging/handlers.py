@@ -1,29 +1,70 @@
-"""What notifications does with the messages it consumes."""
+"""What notifications does with the messages it consumes.
 
+Read models: ``registry.organisation.upserted`` (schools' addresses) and
+``registry.person.upserted`` (people's addresses). Emails: a generated document to its
+school; a returned application and the council's decision to the applicant; a site's
+coming end and a report due to the leader, the co-leader and the school; a lapsed
+status (``applications.site.expired``) to the school.
+``applications.order.issued`` is not consumed: the order arrives as a document.
+"""
+
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from imc_contracts import DOCUMENT_GENERATED, ORGANISATION_UPSERTED, Envelope
-from imc_notifications.services.notifications import queue_order_email, upsert_recipient
+from imc_contracts import (
+    APPLICATION_RETURNED,
+    DECISION_MADE,
+    DOCUMENT_GENERATED,
+    ORGANISATION_UPSERTED,
+    PERSON_UPSERTED,
+    REPORT_DUE,
+    SITE_EXPIRED,
+    SITE_EXPIRING,
+    Envelope,
+    MessageType,
+)
+from imc_notifications.services import notifications as use_cases
+from imc_notifications.services.notifications import Letters
 from imc_notifications.settings import NotificationsSettings
 from imc_shared.consumer import Consumers, Delivery
+
+Route = Callable[[AsyncSession, Envelope[Any], Letters], Awaitable[object]]
+
+ROUTES: tuple[tuple[MessageType[Any], Route], ...] = (
+    (DOCUMENT_GENERATED, use_cases.queue_document_email),
+    (APPLICATION_RETURNED, use_cases.queue_returned_email),
+    (DECISION_MADE, use_cases.queue_decision_email),
+    (SITE_EXPIRING, use_cases.queue_expiring_emails),
+    (SITE_EXPIRED, use_cases.queue_expired_email),
+    (REPORT_DUE, use_cases.queue_report_emails),
+)
+"""Message → the use case that queues its emails."""
+
+
+def _email_handler(route: Route, letters: Letters) -> Any:
+    async def handle(session: AsyncSession, envelope: Envelope[Any], _: Delivery) -> None:
+        await route(session, envelope, letters)
+
+    return handle
 
 
 def subscribe(consumers: Consumers, *, settings: NotificationsSettings) -> None:
     """Register the notifications subscribers."""
+    letters = Letters(portal_url=settings.portal_url, sender=settings.mail_from_name)
 
     async def on_organisation_upserted(
         session: AsyncSession, envelope: Envelope[Any], _: Delivery
     ) -> None:
-        await upsert_recipient(session, envelope)
+        await use_cases.upsert_recipient(session, envelope)
 
-    async def on_document_generated(
+    async def on_person_upserted(
         session: AsyncSession, envelope: Envelope[Any], _: Delivery
     ) -> None:
-        await queue_order_email(
-            session, envelope, portal_url=settings.portal_url, sender=settings.mail_from_name
-        )
+        await use_cases.upsert_person(session, envelope)
 
     consumers.subscribe(ORGANISATION_UPSERTED, on_organisation_upserted)
-    consumers.subscribe(DOCUMENT_GENERATED, on_document_generated)
+    consumers.subscribe(PERSON_UPSERTED, on_person_upserted)
+    for message, route in ROUTES:
+        consumers.subscribe(message, _email_handler(route, letters))

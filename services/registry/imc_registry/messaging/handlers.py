@@ -1,11 +1,16 @@
-"""What the registry does with the messages it consumes."""
+"""What the registry does with the messages it consumes.
+
+The applications service owns the site lifecycle; its orders (ORDER_ISSUED) and the
+end of a term (SITE_EXPIRED) change the status here, and the registry announces each
+change as SITE_STATUS_CHANGED in the same transaction.
+"""
 
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from imc_contracts import DECISION_MADE, Envelope
-from imc_registry.services.sites import apply_decision
+from imc_contracts import ORDER_ISSUED, SITE_EXPIRED, Envelope
+from imc_registry.services.sites import apply_expiry, apply_order
 from imc_shared.consumer import Consumers, Delivery
 from imc_shared.outbox import Outbox
 
@@ -13,7 +18,11 @@ from imc_shared.outbox import Outbox
 def subscribe(consumers: Consumers, *, outbox: Outbox, district: str) -> None:
     """Register the registry's subscribers."""
 
-    async def on_decision_made(session: AsyncSession, envelope: Envelope[Any], _: Delivery) -> None:
-        await apply_decision(session, outbox, district, envelope)
+    async def on_order_issued(session: AsyncSession, envelope: Envelope[Any], _: Delivery) -> None:
+        await apply_order(session, outbox, district, envelope)
 
-    consumers.subscribe(DECISION_MADE, on_decision_made)
+    async def on_site_expired(session: AsyncSession, envelope: Envelope[Any], _: Delivery) -> None:
+        await apply_expiry(session, outbox, district, envelope)
+
+    consumers.subscribe(ORDER_ISSUED, on_order_issued)
+    consumers.subscribe(SITE_EXPIRED, on_site_expired)
