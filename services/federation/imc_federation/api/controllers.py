@@ -27,7 +27,9 @@ def _site(row: CentreSite, names: dict[str, str]) -> Site:
         term_start=row.term_start,
         term_end=row.term_end,
         leader=Person(full_name=row.leader_name, position=row.leader_position),
-        co_leader=Person(full_name=row.co_leader_name, position=row.co_leader_position),
+        co_leader=Person(full_name=row.co_leader_name, position=row.co_leader_position or "")
+        if row.co_leader_name
+        else None,
         order_number=row.order_number,
         order_date=row.order_date,
         received_at=row.received_at,

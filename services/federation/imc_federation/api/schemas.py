@@ -29,7 +29,7 @@ class Site(msgspec.Struct, kw_only=True):
     term_start: date
     term_end: date
     leader: Person
-    co_leader: Person
+    co_leader: Person | None
     order_number: str
     order_date: date
     received_at: datetime

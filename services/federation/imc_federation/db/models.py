@@ -28,8 +28,8 @@ class CentreSite(Base):
     term_end: Mapped[date]
     leader_name: Mapped[str] = mapped_column(sa.String(200))
     leader_position: Mapped[str] = mapped_column(sa.String(200))
-    co_leader_name: Mapped[str] = mapped_column(sa.String(200))
-    co_leader_position: Mapped[str] = mapped_column(sa.String(200))
+    co_leader_name: Mapped[str | None] = mapped_column(sa.String(200))
+    co_leader_position: Mapped[str | None] = mapped_column(sa.String(200))
     order_number: Mapped[str] = mapped_column(sa.String(64))
     order_date: Mapped[date]
     occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

@@ -58,8 +58,8 @@ async def record_site_change(
     site.term_end = change.term_end
     site.leader_name = change.leader.full_name
     site.leader_position = change.leader.position
-    site.co_leader_name = change.co_leader.full_name
-    site.co_leader_position = change.co_leader.position
+    site.co_leader_name = change.co_leader.full_name if change.co_leader else None
+    site.co_leader_position = change.co_leader.position if change.co_leader else None
     site.order_number = change.order_number
     site.order_date = change.order_date
     site.occurred_at = envelope.occurred_at

@@ -31,7 +31,7 @@ class Site(msgspec.Struct, kw_only=True):
     term_start: date
     term_end: date
     leader: Person
-    co_leader: Person
+    co_leader: Person | None = None
     order_number: str
     order_date: date
 
@@ -52,7 +52,7 @@ class CentreSite(msgspec.Struct, kw_only=True):
     term_start: date
     term_end: date
     leader: Person
-    co_leader: Person
+    co_leader: Person | None = None
     order_number: str
     order_date: date
     received_at: datetime
