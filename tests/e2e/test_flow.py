@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from imc_local import flow
+from imc_local import demo, flow
 from imc_local.flow import DistrictClient, wait_for
 from imc_local.mailbox import Mailbox
 from imc_local.stack import Stack
@@ -43,11 +43,18 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
             if o["short_name"] == demo_app["organisation_short_name"]
         )
 
-        # registry: active status with its term, leaders and order number
+        # registry: active status of the right kind, with its term, leaders and order number
         assert site["status"] == "active"
-        assert site["order_number"] == demo_app["order_number"]
+        assert site["kind"] == demo_app["site_kind"]
         assert site["leader"]["full_name"] == demo_app["leader"]
-        assert site["co_leader"]["full_name"] == demo_app["co_leader"]
+        if demo_app["co_leader"]:
+            assert site["co_leader"]["full_name"] == demo_app["co_leader"]
+        else:
+            assert site["co_leader"] is None  # 001 names no co-leader
+        # the number comes from the issuer's journal: the IMC's for an ОСМП (000 §3.3),
+        # the education department's for an internship site (001 §3.1)
+        expected_number = "1-од" if demo_app["site_kind"] == "osmp" else "1"
+        assert site["order_number"] == expected_number
 
         # documents: the order as PDF, with the topic and the number in its text
         pdf = httpx.get(result["pdf_url"], timeout=30)
@@ -55,23 +62,47 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
         assert pdf.headers["content-type"] == "application/pdf"
         text = squash(pdf_text(pdf.content))
         assert "ПРИКАЗ" in text
-        assert demo_app["order_number"] in text
+        assert f"№ {expected_number}" in text
         assert squash(demo_app["topic"]) in text
+        issuer = district["issuers"][
+            "imc" if demo_app["site_kind"] == "osmp" else "education_department"
+        ]
+        surname = issuer["signatory_name"].split()[0]
+        assert surname in text
         docx = httpx.get(result["pdf_url"].replace("file.pdf", "file.docx"), timeout=30)
         assert docx.status_code == 200 and docx.content.startswith(b"PK")
 
-        # notifications: the school's contact got the email with the PDF attached
-        mails = wait_for("the email", lambda: mailbox.to(organisation["email"]), timeout=60)
+        # the council's protocol was requested and rendered
+        protocols = wait_for(
+            "the council protocol",
+            lambda: [
+                d
+                for d in httpx.get(services["documents"] + "/documents").json()
+                if d["kind"] == "council_protocol"
+            ],
+        )
+        assert protocols
+
+        # notifications: the school heard the decision, then got the order with the PDF
+        def order_mails() -> list:
+            return [
+                m
+                for m in mailbox.to(organisation["email"])
+                if any(a.get_content() == pdf.content for a in m.iter_attachments())
+            ]
+
+        mails = wait_for("the order email", order_mails, timeout=60)
         assert len(mails) == 1
         mail = mails[0]
-        assert demo_app["order_number"] in str(mail["Subject"])
+        assert expected_number in str(mail["Subject"])
         body = mail.get_body(("plain",))
         assert body is not None and "Здравствуйте" in body.get_content()
-        attachments = list(mail.iter_attachments())
-        assert len(attachments) == 1
-        attached = attachments[0].get_content()
-        assert attached == pdf.content
-        assert demo_app["order_number"] in squash(pdf_text(attached))
+        subjects = [str(m["Subject"]) for m in mailbox.to(organisation["email"])]
+        assert any("выписк" in subject.lower() for subject in subjects), subjects
+        decision_mails = [
+            m for m in mailbox.to(organisation["email"]) if not list(m.iter_attachments())
+        ]
+        assert decision_mails, "the school was not told of the council's decision"
 
         # scheduling: the new site's road map is open
         roadmaps = wait_for(
@@ -84,12 +115,12 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
         )
         assert roadmaps[0]["period_end"] == site["term_end"]
 
-        # the district's page lists the site
+        # the district's page and public catalogue list the site
         page = httpx.get(services["portal"] + "/").text
         assert f'data-site-id="{site["id"]}"' in page
-        assert organisation["short_name"].replace("«", "&laquo;") in page or (
-            organisation["short_name"] in page
-        )
+        public = httpx.get(services["registry"] + "/public/sites").json()
+        assert [p["id"] for p in public] == [site["id"]]
+        assert "email" not in str(public)
 
     # the centre lists each site under the right district, on its API and its page
     centre = endpoints["buguruslan"]["services"]
@@ -106,35 +137,152 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
         )
 
 
-def test_bad_decision_is_refused_with_its_field_and_changes_nothing(
-    stack: Stack, demo_data: dict
+def test_extension_then_termination_by_council_and_order(
+    stack: Stack, mailbox: Mailbox, demo_data: dict
+) -> None:
+    """000 §3.7 and §3.8 on Yaya's ОСМП: extended once by a year, then terminated."""
+    district = demo_data["districts"][0]
+    endpoints = stack.endpoints()
+    services = endpoints[district["code"]]["services"]
+    client = DistrictClient(services)
+    people = flow.load_people(client, district)
+    school = next(
+        o
+        for o in district["organisations"]
+        if o["short_name"] == district["demo_application"]["organisation_short_name"]
+    )
+    organisation = client.ensure_organisation(demo.organisation_payload(school))
+    site = client.site_for(organisation["id"])
+    assert site is not None and site["status"] == "active", "the assignment test runs first"
+    council = district["council"]
+    present = [people[council["head"]], *(people[name] for name in council["members"])]
+
+    def meeting() -> dict:
+        return client.meeting(present, people[council["head"]], people[council["secretary"]])
+
+    # a second extension is refused by the rule; the first goes through
+    item = client.decide(
+        meeting(),
+        {"type": "extension", "speaker": "Лаптева С. Н.", "site_id": site["id"], "months": 12},
+        votes_for=len(present),
+    )
+    extension = client.order(item["id"])
+    extended = wait_for(
+        "the extension in the registry",
+        lambda: (s := client.site_for(organisation["id"])) and s["status"] == "extended" and s,
+    )
+    assert extended["term_end"] > site["term_end"]
+    again = httpx.post(
+        client.url("applications", f"/meetings/{meeting()['id']}/items"),
+        json={"type": "extension", "speaker": "Лаптева С. Н.", "site_id": site["id"], "months": 6},
+    )
+    assert again.status_code == 409
+    assert "«продлена»" in again.json()["message"]
+    assert again.json()["allowed_actions"] == ["terminate", "expire", "submit_report"]
+    order_doc = wait_for(
+        "the extension order",
+        lambda: client.document_for(extension["number"], "order_site_extension"),
+    )
+    text = squash(
+        pdf_text(
+            httpx.get(client.url("documents", f"/documents/{order_doc['id']}/file.pdf")).content
+        )
+    )
+    assert "продлении" in text
+
+    # termination on a ground of 000 §3.8
+    item = client.decide(
+        meeting(),
+        {
+            "type": "termination",
+            "speaker": "Голованова Т. В.",
+            "site_id": site["id"],
+            "grounds": ["staff_changes"],
+        },
+        votes_for=len(present),
+    )
+    termination = client.order(item["id"])
+    wait_for(
+        "the termination in the registry",
+        lambda: (s := client.site_for(organisation["id"])) and s["status"] == "terminated",
+    )
+    wait_for(
+        "the termination order",
+        lambda: client.document_for(termination["number"], "order_site_termination"),
+    )
+    history = httpx.get(services["registry"] + f"/sites/{site['id']}/history").json()
+    assert [h["status"] for h in history] == ["active", "extended", "terminated"]
+    assert httpx.get(services["registry"] + "/public/sites").json() == []
+    federation = endpoints["buguruslan"]["services"]["federation"]
+    wait_for(
+        "the termination at the centre",
+        lambda: any(
+            s["site_id"] == site["id"] and s["status"] == "terminated"
+            for s in httpx.get(f"{federation}/sites", timeout=10).json()
+        ),
+    )
+    audit = httpx.get(client.url("applications", "/audit"), params={"site_id": site["id"]}).json()
+    assert [a["action"] for a in audit if a["entity"] == "site"] == [
+        "activate",
+        "extend",
+        "terminate",
+    ]
+    assert {a["actor_name"] for a in audit} == {flow.ACTOR}
+    wait_for(
+        "the termination order by email",
+        lambda: [
+            m for m in mailbox.to(school["email"]) if termination["number"] in str(m["Subject"])
+        ],
+        timeout=60,
+    )
+
+
+def test_bad_input_is_refused_with_its_field_and_a_refusal_reaches_the_school(
+    stack: Stack, mailbox: Mailbox, demo_data: dict
 ) -> None:
     district = demo_data["districts"][0]
     client = DistrictClient(stack.endpoints()[district["code"]]["services"])
-    organisation = client.ensure_organisation(
-        {
-            "full_name": "Муниципальное бюджетное дошкольное образовательное учреждение "
-            "«Детский сад № 99 (проверка)»",
-            "short_name": "МБДОУ «Детский сад № 99»",
-            "kind": "doo",
-            "email": "ds99@yaya.example.ru",
-        }
+    people = flow.load_people(client, district)
+    school = next(
+        o for o in district["organisations"] if o["short_name"] == "МБОУ «Яйская СОШ № 2»"
     )
+    organisation = client.ensure_organisation(demo.organisation_payload(school))
     application = client.submit(
-        organisation["id"], "Развитие речи дошкольников в игре", organisation["short_name"]
+        organisation["id"], "Развитие читательской грамотности школьников", school["short_name"]
     )
-    good = flow.assignment(district, district["demo_application"])
+    application = client.review(application, people["Рябова Елена Геннадьевна"])
+    council = district["council"]
+    present = [people[council["head"]], *(people[name] for name in council["members"])]
+    meeting = client.meeting(present, people[council["head"]], people[council["secretary"]])
+    good = {
+        "type": "application",
+        "speaker": "Рябова Е. Г.",
+        "application_id": application["id"],
+        "term_months": 12,
+        "leader_id": people["Тихонова Анна Викторовна"],
+        "co_leader_id": people["Рябова Елена Геннадьевна"],
+    }
+    url = client.url("applications", f"/meetings/{meeting['id']}/items")
     cases = [
-        ({**good, "term_years": 3}, "term_years"),
-        ({**good, "leader": None}, "leader"),
-        ({**good, "order_number": " "}, "order_number"),
+        ({**good, "term_months": 36}, "term_months"),
+        ({**good, "leader_id": people["Гусева Ирина Павловна"]}, "leader_id"),  # first category
+        ({**good, "co_leader_id": people["Карпенко Юлия Сергеевна"]}, "co_leader_id"),
     ]
-    url = client.url("applications", f"/applications/{application['id']}/decision")
     for body, field in cases:
         response = httpx.post(url, json=body)
         assert response.status_code == 422, response.text
         assert response.json()["field"] == field
         assert re.search("[а-яА-Я]", response.json()["message"])
+    unchanged = httpx.get(client.url("applications", f"/applications/{application['id']}")).json()
+    assert unchanged["status"] == "reviewed"
+    assert unchanged["version"] == application["version"]
+
+    stale = httpx.post(
+        client.url("applications", f"/applications/{application['id']}/withdraw"),
+        json={"version": application["version"] - 1, "reason": "проверка"},
+    )
+    assert stale.status_code == 409 and stale.json()["field"] == "version"
+
     unknown = httpx.post(
         client.url("applications", "/applications"),
         data={
@@ -145,9 +293,37 @@ def test_bad_decision_is_refused_with_its_field_and_changes_nothing(
     )
     assert unknown.status_code == 422
     assert unknown.json()["field"] == "organisation_id"
-    assert (
-        httpx.get(client.url("applications", f"/applications/{application['id']}")).json()["status"]
-        == "submitted"
+
+    # the council refuses with a reason: the school gets the decision and a letter
+    item = client.decide(meeting, good, votes_for=2, reason="Не представлены результаты работы")
+    assert item["adopted"] is False
+    refused = httpx.get(client.url("applications", f"/applications/{application['id']}")).json()
+    assert refused["status"] == "refused"
+    early = httpx.post(client.url("applications", "/orders"), json={"item_id": item["id"]})
+    assert early.status_code == 409
+    letter = wait_for(
+        "the refusal letter",
+        lambda: next(
+            (
+                d
+                for d in httpx.get(client.url("documents", "/documents")).json()
+                if d["kind"] == "refusal_letter" and d["organisation_id"] == organisation["id"]
+            ),
+            None,
+        ),
+    )
+    text = squash(
+        pdf_text(httpx.get(client.url("documents", f"/documents/{letter['id']}/file.pdf")).content)
+    )
+    assert "Не представлены результаты работы" in text
+    wait_for(
+        "the refusal email",
+        lambda: [
+            m
+            for m in mailbox.to(school["email"])
+            if "Не представлены результаты работы" in m.get_body(("plain",)).get_content()
+        ],
+        timeout=60,
     )
     assert client.site_for(organisation["id"]) is None
 

@@ -11,14 +11,14 @@ import msgspec
 import pytest
 
 from imc_contracts import (
-    DECISION_MADE,
     DOCUMENT_GENERATED,
+    ORDER_ISSUED,
     SITE_STATUS_CHANGED,
-    DecisionMade,
     DocumentGenerated,
     Envelope,
     GeneratedFile,
     Leader,
+    OrderIssued,
     SiteStatusChanged,
     names,
     new_message_id,
@@ -86,26 +86,27 @@ def ready_stats(url: str) -> dict[str, Any]:
     return dict(httpx.get(url + "/ready").json()["consumers"])
 
 
-def decision_for(organisation: dict[str, Any], number: str) -> DecisionMade:
+def order_for(organisation: dict[str, Any], number: str) -> OrderIssued:
     today = date.today()
-    return DecisionMade(
-        decision_id=new_message_id(),
-        application_id=new_message_id(),
+    return OrderIssued(
+        order_id=new_message_id(),
+        kind="assignment",
+        number=number,
+        order_date=today,
+        issuer="Муниципальное бюджетное учреждение «Информационно-методический центр»",
+        signatory=Leader(full_name="Голованова Татьяна Викторовна", position="директор"),
+        site_id=new_message_id(),
         organisation_id=UUID(organisation["id"]),
         organisation_full_name=organisation["full_name"],
         organisation_short_name=organisation["short_name"],
         site_kind="osmp",
         topic="Наставничество как ресурс профессионального роста педагогов",
-        outcome="assigned",
-        decided_on=today,
-        council_protocol="протокол № 9 от 20.11.2026",
-        term_years=1,
         term_start=today,
         term_end=today.replace(year=today.year + 1),
         leader=Leader(full_name="Ершова Ирина Павловна", position="директор"),
         co_leader=Leader(full_name="Лаптева Светлана Николаевна", position="методист"),
-        order_number=number,
-        order_date=today,
+        decision_id=new_message_id(),
+        council_protocol="протокол № 9 от 20.11.2026",
     )
 
 
@@ -122,16 +123,16 @@ async def test_same_message_twice_has_one_effect(stack: Stack, mailbox: Mailbox)
         }
     )
     before = ready_stats(services["registry"])["duplicates"]
-    envelope = DECISION_MADE.new(
-        decision_for(organisation, "41-дубль"), district="yaya", source="applications"
+    envelope = ORDER_ISSUED.new(
+        order_for(organisation, "41-дубль"), district="yaya", source="applications"
     )
     await publish(stack, "yaya", envelope)
     await publish(stack, "yaya", envelope)
     wait_for(
         "the duplicate to be seen", lambda: ready_stats(services["registry"])["duplicates"] > before
     )
-    # the same decision under a new message id is recognised by its decision id
-    again = DECISION_MADE.new(envelope.payload, district="yaya", source="applications")
+    # the same order under a new message id is recognised by its order id
+    again = ORDER_ISSUED.new(envelope.payload, district="yaya", source="applications")
     await publish(stack, "yaya", again)
     wait_for("the email", lambda: mailbox.to("oosh41@yaya.example.ru"), timeout=60)
     await asyncio.sleep(3)
@@ -206,9 +207,9 @@ async def test_failing_message_is_dead_lettered_and_does_not_block(
 
     # a message that does not even decode goes straight to the dead-letter queue
     await publish(
-        stack, "yaya", b"{not json", routing_key=DECISION_MADE.routing_key, message_id="garbage-1"
+        stack, "yaya", b"{not json", routing_key=ORDER_ISSUED.routing_key, message_id="garbage-1"
     )
-    registry_queue = names.queue_name("registry", DECISION_MADE.routing_key)
+    registry_queue = names.queue_name("registry", ORDER_ISSUED.routing_key)
     dead = await drain_dead_letters(stack, "yaya", registry_queue)
     assert [m.message_id for m in dead] == ["garbage-1"]
     assert str(dead[0].headers["x-imc-error"]).startswith("invalid message")

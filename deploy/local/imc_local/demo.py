@@ -25,6 +25,13 @@ def district_specs(data: dict[str, Any]) -> list[DistrictSpec]:
             place=d["place"],
             signatory_name=d["signatory"]["name"],
             signatory_position=d["signatory"]["position"],
+            issuers=json.dumps(
+                {
+                    code: {k: v for k, v in issuer.items() if k != "invented"}
+                    for code, issuer in d.get("issuers", {}).items()
+                },
+                ensure_ascii=False,
+            ),
         )
         for d in data["districts"]
     ]
@@ -48,4 +55,43 @@ def organisation_payload(organisation: dict[str, Any]) -> dict[str, Any]:
         "low_results": organisation.get("low_results", False),
         "unfavourable_conditions": organisation.get("unfavourable_conditions", False),
         "resilient": organisation.get("resilient", False),
+    }
+
+
+def staff_group(person: dict[str, Any], *, methodist: bool) -> str:
+    """The registry's staff group of a demo person (by the position, unless given)."""
+    if "staff_group" in person:
+        return str(person["staff_group"])
+    if methodist:
+        return "imc_methodist"
+    position = person["position"].lower()
+    if "директор" in position or "заведующ" in position:
+        return "administration"
+    return "teacher"
+
+
+def people(district: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
+    """Every demo person of the district with the short name of their organisation."""
+    found: list[tuple[dict[str, Any], str | None]] = [(m, None) for m in district["methodists"]]
+    for organisation in district["organisations"]:
+        found.extend(
+            (person, organisation["short_name"]) for person in organisation.get("staff", [])
+        )
+    return found
+
+
+def person_payload(
+    person: dict[str, Any], organisation_id: str | None, *, methodist: bool
+) -> dict[str, Any]:
+    """The registry's create request for a demo person."""
+    return {
+        "full_name": person["full_name"],
+        "position": person["position"],
+        "staff_group": staff_group(person, methodist=methodist),
+        "organisation_id": organisation_id,
+        "qualification_category": person.get("qualification", "none"),
+        "subjects": person.get("subjects", []),
+        "consent_given": True,
+        "consent_date": person.get("consent_date", "2026-09-01"),
+        "consent_document": "согласие на обработку персональных данных (демонстрационные данные)",
     }

@@ -1,9 +1,11 @@
-"""The walking-skeleton flow, step by step over HTTP, as a methodist would drive it.
+"""The status flow, step by step over HTTP, as the IMC's people would drive it.
 
 ``uv run python -m imc_local.flow`` runs it against ``make run`` (reading
-``var/run/endpoints.json``): each demo district's school applies for the ОСМП status,
-the council assigns it, and the command waits until the site shows on the district's
-page and the centre's page, the order exists as PDF and the email went out.
+``var/run/endpoints.json``): each demo district's school applies (Yaya for the ОСМП of
+seeds/000, Mariinsk for the internship site of seeds/001), the curating methodist reviews
+the package, the methodical council votes, the order is issued from the journal, and the
+command waits until the site shows in the registry and at the centre and the order exists
+as a PDF.
 """
 
 import io
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from docx import Document
@@ -90,11 +93,18 @@ class DistrictClient:
 
     def __init__(self, services: dict[str, str], timeout: float = 30.0) -> None:
         self.services = services
-        self.http = httpx.Client(timeout=timeout)
+        self.http = httpx.Client(timeout=timeout, headers={"X-IMC-Actor": quote(ACTOR)})
 
     def url(self, service: str, path: str) -> str:
         """URL of ``path`` on ``service``."""
         return self.services[service].rstrip("/") + path
+
+    def call(self, method: str, service: str, path: str, **kwargs: Any) -> Any:
+        """One request; any answer but 2xx stops the flow with the service's message."""
+        response = self.http.request(method, self.url(service, path), **kwargs)
+        if response.status_code >= 300:
+            raise FlowError(f"{service} {method} {path}: {response.status_code} {response.text}")
+        return response.json()
 
     def ensure_organisation(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Create the organisation, or find it if it is already registered."""
@@ -110,74 +120,208 @@ class DistrictClient:
                     return dict(organisation)
         raise FlowError(f"registry refused the organisation: {response.text}")
 
-    def submit(self, organisation_id: str, topic: str, organisation: str) -> dict[str, Any]:
-        """Submit an application with its three documents."""
+    def ensure_person(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Create the person unless someone with that name already works there."""
+        found = self.call("GET", "registry", "/people", params={"q": payload["full_name"]})
+        for person in found:
+            if (
+                person["full_name"] == payload["full_name"]
+                and person["organisation_id"] == payload["organisation_id"]
+            ):
+                return dict(person)
+        return dict(self.call("POST", "registry", "/people", json=payload))
+
+    def ensure_council(self, title: str, head_id: str, member_ids: list[str]) -> dict[str, Any]:
+        """The methodical council with its head and members."""
+        existing = self.call(
+            "GET", "registry", "/structures", params={"kind": "methodical_council"}
+        )
+        if existing:
+            return dict(existing[0])
+        return dict(
+            self.call(
+                "POST",
+                "registry",
+                "/structures",
+                json={
+                    "kind": "methodical_council",
+                    "title": title,
+                    "head_id": head_id,
+                    "members": [{"person_id": m} for m in member_ids],
+                },
+            )
+        )
+
+    def submit(
+        self, organisation_id: str, topic: str, organisation: str, site_kind: str = "osmp"
+    ) -> dict[str, Any]:
+        """Submit an application with its three documents and the eligibility answers."""
+        kinds = {k["code"]: k for k in self.call("GET", "registry", "/site-kinds")}
+        answers = {
+            item["code"]: {"met": True, "note": "подтверждается информационной справкой"}
+            for item in kinds[site_kind]["eligibility"]
+        }
         response = self.http.post(
             self.url("applications", "/applications"),
-            data={"organisation_id": organisation_id, "topic": topic},
+            data={
+                "organisation_id": organisation_id,
+                "topic": topic,
+                "site_kind": site_kind,
+                "eligibility": json.dumps(answers, ensure_ascii=False),
+            },
             files=application_package(organisation, topic),
         )
         if response.status_code != 201:
             raise FlowError(f"application refused: {response.text}")
         return dict(response.json())
 
-    def decide(self, application_id: str, decision: dict[str, Any]) -> dict[str, Any]:
-        """Record the council's decision."""
-        response = self.http.post(
-            self.url("applications", f"/applications/{application_id}/decision"), json=decision
+    def review(self, application: dict[str, Any], reviewer_id: str) -> dict[str, Any]:
+        """The curating methodist's expert review and conclusion."""
+        path = f"/applications/{application['id']}"
+        started = self.call(
+            "POST",
+            "applications",
+            f"{path}/review",
+            json={"version": application["version"], "reviewer_id": reviewer_id},
         )
-        if response.status_code != 201:
-            raise FlowError(f"decision refused: {response.text}")
-        return dict(response.json())
+        return dict(
+            self.call(
+                "POST",
+                "applications",
+                f"{path}/conclusion",
+                json={
+                    "version": started["version"],
+                    "conclusion": "Организация имеет положительный опыт работы по заявленной "
+                    "теме; пакет документов соответствует п. 3.2 Положения. Рекомендуется "
+                    "присвоить статус.",
+                    "recommendation": "assign",
+                    "eligibility_confirmed": {c["code"]: True for c in started["checklist"]},
+                },
+            )
+        )
+
+    def meeting(self, present: list[str], chair_id: str, secretary_id: str) -> dict[str, Any]:
+        """A council meeting today with the members present."""
+        meeting = self.call(
+            "POST",
+            "applications",
+            "/meetings",
+            json={"held_on": date.today().isoformat(), "place": "зал заседаний ИМЦ"},
+        )
+        return dict(
+            self.call(
+                "POST",
+                "applications",
+                f"/meetings/{meeting['id']}/attendance",
+                json={"present": present, "chair_id": chair_id, "secretary_id": secretary_id},
+            )
+        )
+
+    def decide(
+        self, meeting: dict[str, Any], item: dict[str, Any], votes_for: int, reason: str = ""
+    ) -> dict[str, Any]:
+        """Put a question on the agenda, vote, close the meeting; return the item."""
+        meeting = self.call("POST", "applications", f"/meetings/{meeting['id']}/items", json=item)
+        question = meeting["items"][-1]
+        present = len(meeting["present"])
+        self.call(
+            "POST",
+            "applications",
+            f"/meetings/{meeting['id']}/items/{question['id']}/vote",
+            json={
+                "votes_for": votes_for,
+                "votes_against": present - votes_for,
+                "abstained": 0,
+                "reason": reason,
+            },
+        )
+        closed = self.call("POST", "applications", f"/meetings/{meeting['id']}/close", json={})
+        return dict(next(i for i in closed["items"] if i["id"] == question["id"]))
+
+    def order(self, item_id: str) -> dict[str, Any]:
+        """Issue the order on the council's decision."""
+        return dict(self.call("POST", "applications", "/orders", json={"item_id": item_id}))
 
     def site_for(self, organisation_id: str) -> dict[str, Any] | None:
-        """The organisation's active site in the registry, if any."""
+        """The organisation's site in the registry, if any."""
         sites = self.http.get(self.url("registry", "/sites")).json()
         return next((s for s in sites if s["organisation_id"] == organisation_id), None)
 
-    def document_for(self, number: str) -> dict[str, Any] | None:
-        """The generated order with ``number``, if any."""
+    def document_for(self, number: str, kind: str = "order_site_status") -> dict[str, Any] | None:
+        """The generated document of ``kind`` with ``number``, if any."""
         documents = self.http.get(self.url("documents", "/documents")).json()
-        return next((d for d in documents if d["number"] == number), None)
+        return next((d for d in documents if d["number"] == number and d["kind"] == kind), None)
 
 
-def assignment(district: dict[str, Any], application: dict[str, Any]) -> dict[str, Any]:
-    """The council's assignment decision for the district's demo application."""
-    today = date.today()
-    return {
-        "outcome": "assigned",
-        "council_protocol": application["council_protocol"],
-        "decided_on": today.isoformat(),
-        "term_years": application["term_years"],
-        "leader": {
-            "full_name": application["leader"],
-            "position": _position(district, application["leader"]),
-        },
-        "co_leader": {
-            "full_name": application["co_leader"],
-            "position": _position(district, application["co_leader"]),
-        },
-        "order_number": application["order_number"],
-        "order_date": today.isoformat(),
+ACTOR = "Секретарь методического совета (демонстрация)"
+
+
+def load_people(client: DistrictClient, district: dict[str, Any]) -> dict[str, str]:
+    """Register the district's organisations, people and council; return ids by name."""
+    organisations = {
+        o["short_name"]: client.ensure_organisation(demo.organisation_payload(o))["id"]
+        for o in district["organisations"]
     }
-
-
-def _position(district: dict[str, Any], full_name: str) -> str:
-    people = [*district["methodists"]]
-    for organisation in district["organisations"]:
-        people.extend(organisation.get("staff", []))
-    for person in people:
-        if person["full_name"] == full_name:
-            return str(person["position"])
-    raise FlowError(f"{full_name} is not in the demo data")
+    ids = {}
+    for person, organisation in demo.people(district):
+        payload = demo.person_payload(
+            person,
+            organisations[organisation] if organisation else None,
+            methodist=organisation is None,
+        )
+        ids[person["full_name"]] = client.ensure_person(payload)["id"]
+    council = district["council"]
+    client.ensure_council(
+        council["title"], ids[council["head"]], [ids[name] for name in council["members"]]
+    )
+    return ids
 
 
 def load_organisations(endpoints: dict[str, Any], data: dict[str, Any]) -> None:
-    """Register every demo organisation in its district (idempotent)."""
+    """Register every demo organisation, person and council in its district (idempotent)."""
     for district in data["districts"]:
-        client = DistrictClient(endpoints[district["code"]]["services"])
-        for organisation in district["organisations"]:
-            client.ensure_organisation(demo.organisation_payload(organisation))
+        load_people(DistrictClient(endpoints[district["code"]]["services"]), district)
+
+
+def assign(client: DistrictClient, district: dict[str, Any], log: Callable[[str], None]) -> str:
+    """The district's demo school applies; review, council and order follow. The order's id."""
+    people = load_people(client, district)
+    demo_app = district["demo_application"]
+    registered = client.ensure_organisation(
+        demo.organisation_payload(
+            next(
+                o
+                for o in district["organisations"]
+                if o["short_name"] == demo_app["organisation_short_name"]
+            )
+        )
+    )
+    code = district["code"]
+    application = client.submit(
+        registered["id"], demo_app["topic"], registered["short_name"], demo_app["site_kind"]
+    )
+    log(f"[{code}] заявка подана: {application['id']}")
+    application = client.review(application, people[demo_app["reviewer"]])
+    log(f"[{code}] экспертиза: {application['review_recommendation']}")
+    council = district["council"]
+    present = [people[council["head"]], *(people[name] for name in council["members"])]
+    meeting = client.meeting(present, people[council["head"]], people[council["secretary"]])
+    item = client.decide(
+        meeting,
+        {
+            "type": "application",
+            "speaker": f"{demo_app['reviewer']}, методист",
+            "application_id": application["id"],
+            "term_months": demo_app["term_months"],
+            "leader_id": people[demo_app["leader"]],
+            "co_leader_id": people[demo_app["co_leader"]] if demo_app["co_leader"] else None,
+        },
+        votes_for=len(present),
+    )
+    log(f"[{code}] решение совета: {item['decision_text']}")
+    order = client.order(item["id"])
+    log(f"[{code}] приказ № {order['number']} от {order['order_date']}")
+    return str(order["number"])
 
 
 def run(
@@ -200,12 +344,7 @@ def run(
         if client.site_for(registered["id"]):
             log(f"[{district['code']}] площадка уже есть — пропускаю заявку")
         else:
-            application = client.submit(
-                registered["id"], demo_app["topic"], registered["short_name"]
-            )
-            log(f"[{district['code']}] заявка подана: {application['id']}")
-            client.decide(application["id"], assignment(district, demo_app))
-            log(f"[{district['code']}] решение совета: присвоить статус ОСМП")
+            assign(client, district, log)
         site = wait_for("the site in the registry", lambda: client.site_for(registered["id"]))
         document = wait_for(
             "the order in documents", lambda: client.document_for(site["order_number"])

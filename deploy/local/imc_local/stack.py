@@ -45,6 +45,8 @@ class DistrictSpec:
     place: str
     signatory_name: str
     signatory_position: str
+    issuers: str = ""
+    """JSON of the bodies that issue orders (``IMC_ISSUERS`` of applications)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,10 @@ def build_stack(
         ports = {service: free_port() for service in DISTRICT_SERVICES}
         urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
         extra = {
-            "applications": {"IMC_REGISTRY_URL": urls["registry"]},
+            "applications": {
+                "IMC_REGISTRY_URL": urls["registry"],
+                **({"IMC_ISSUERS": spec.issuers} if spec.issuers else {}),
+            },
             "documents": {
                 "IMC_AUTHORITY": spec.imc_name,
                 "IMC_PLACE": spec.place,
