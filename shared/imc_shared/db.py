@@ -16,7 +16,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from imc_shared.errors import Conflict
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
@@ -59,9 +62,19 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session in one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """A session in one transaction: committed on success, rolled back on error.
+
+        A row changed by someone else since it was read (a stale ``version_id_col``) is a
+        :class:`~imc_shared.errors.Conflict`: the second of two concurrent edits loses.
+        """
+        try:
+            async with self.sessions() as session, session.begin():
+                yield session
+        except StaleDataError as error:
+            raise Conflict(
+                "Запись изменена другим пользователем; обновите страницу и повторите действие",
+                field="version",
+            ) from error
         for hook in self._after_commit:
             hook()
 

@@ -97,8 +97,15 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
         assert expected_number in str(mail["Subject"])
         body = mail.get_body(("plain",))
         assert body is not None and "Здравствуйте" in body.get_content()
-        subjects = [str(m["Subject"]) for m in mailbox.to(organisation["email"])]
-        assert any("выписк" in subject.lower() for subject in subjects), subjects
+        wait_for(
+            "the extract from the protocol by email",
+            lambda: [
+                m
+                for m in mailbox.to(organisation["email"])
+                if "выписк" in str(m["Subject"]).lower()
+            ],
+            timeout=60,
+        )
         decision_mails = [
             m for m in mailbox.to(organisation["email"]) if not list(m.iter_attachments())
         ]

@@ -304,3 +304,48 @@ async def test_audit_records_cannot_be_changed(world: World) -> None:
     with pytest.raises(sa.exc.DBAPIError, match="audit records cannot be changed"):
         async with world.database.transaction() as session:
             await session.execute(sa.delete(AuditRecord))
+
+
+async def test_concurrent_edits_of_one_application_cannot_both_win(world: World) -> None:
+    """Two people act on the same version at once: one wins, the other gets a 409."""
+    import asyncio
+
+    application = await world.apply()
+
+    async def send_back(comment: str) -> object:
+        return await applications.return_application(
+            database=world.database,
+            outbox=world.outbox,
+            district=DISTRICT,
+            actor=world.actor,
+            application_id=application.id,
+            version=application.version,
+            comment=comment,
+            today=DAY,
+        )
+
+    async def review() -> object:
+        return await applications.start_review(
+            database=world.database,
+            registry=world.registry,
+            district=DISTRICT,
+            actor=world.actor,
+            application_id=application.id,
+            version=application.version,
+            reviewer_id=world.methodist,
+        )
+
+    outcomes = await asyncio.gather(
+        send_back("Дополните справку результатами за последний год"),
+        review(),
+        return_exceptions=True,
+    )
+    winners = [o for o in outcomes if not isinstance(o, BaseException)]
+    losers = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(winners) == 1, outcomes
+    assert len(losers) == 1 and isinstance(losers[0], Conflict), outcomes
+    final = await applications.get_application(
+        database=world.database, district=DISTRICT, application_id=application.id
+    )
+    assert final.version == application.version + 1
+    assert final.status == winners[0].status  # type: ignore[attr-defined]
