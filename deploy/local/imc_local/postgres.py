@@ -66,8 +66,31 @@ class PostgresCluster:
             time.sleep(0.05)
 
     def start_again(self) -> None:
-        """Start the stopped or killed server again with the same data and port."""
-        self._pg_ctl("start", "-w", "-t", "60", "-l", str(self.log_file))
+        """Start the stopped or killed server again with the same data and port.
+
+        ``pg_ctl -w`` has been seen to give up on a loaded machine although the log says
+        the server is ready; the server's own answer (``pg_isready``) is the last word.
+        """
+        try:
+            self._pg_ctl("start", "-w", "-t", "60", "-l", str(self.log_file))
+        except PostgresError:
+            if not self.wait_ready(timeout=30):
+                raise
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Whether the server accepts connections within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            probe = subprocess.run(
+                [str(PG_BIN / "pg_isready"), *self._client_args()],
+                capture_output=True,
+                check=False,
+                timeout=10,
+            )
+            if probe.returncode == 0:
+                return True
+            time.sleep(0.2)
+        return False
 
     def is_running(self) -> bool:
         """Whether the postmaster recorded in ``postmaster.pid`` is alive."""
