@@ -305,6 +305,7 @@ async def _propose_assignment(
         f"по теме «{application.topic}»"
     )
     item.proposal = {
+        "site_kind": application.site_kind,
         "term_months": months,
         "term_start": start.isoformat(),
         "leader": {
@@ -469,8 +470,10 @@ def _decision_text(item: AgendaItem, passed: bool, reason: str) -> str:
         months = int(proposal["term_months"])
         leader = proposal["leader"]["full_name"]
         start = date.fromisoformat(proposal["term_start"])
+        kind = SITE_KIND_TITLES.get(proposal.get("site_kind", ""), "")
+        status = f"статус «{kind}»" if kind else "статус"
         text = (
-            f"Присвоить {item.organisation_short_name} статус на срок "
+            f"Присвоить {item.organisation_short_name} {status} на срок "
             f"{terms.months_phrase(months)} с {start:%d.%m.%Y}; руководитель — {leader}"
         )
         if proposal.get("co_leader"):
