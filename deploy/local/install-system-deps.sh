@@ -2,7 +2,8 @@
 # Installs the Debian packages the system and its tests need, only those missing:
 # RabbitMQ (private nodes with the federation plugin), PostgreSQL 15 (private clusters),
 # LibreOffice Writer and metric-compatible fonts (DOCX -> PDF), Chromium (browser tests),
-# docker-compose (validates the compose files), and uv (the Python workspace tool).
+# docker-compose (validates the compose files), poppler-utils (renders PDF pages in
+# tests), and uv (the Python workspace tool).
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
   fonts-liberation2
   chromium
   docker-compose
+  poppler-utils
 )
 missing=()
 for package in "${packages[@]}"; do
