@@ -89,7 +89,9 @@ def validation_handler(_: Request[Any, Any, Any], error: ValidationException) ->
 
 
 def http_error_handler(_: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
-    """Render other HTTP errors in the same shape."""
+    """Render other HTTP errors in the same shape; a server error is logged with its cause."""
+    if error.status_code >= 500:
+        log.error("server error", status=error.status_code, detail=error.detail, exc_info=error)
     messages = {404: "Не найдено", 405: "Метод не поддерживается", 413: "Слишком большой запрос"}
     return Response(
         _body("http_error", messages.get(error.status_code, error.detail)),

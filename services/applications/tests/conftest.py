@@ -15,7 +15,11 @@ from imc_applications.services import applications, council, orders
 from imc_applications.services.applications import Draft, Upload
 from imc_applications.services.audit import Actor
 from imc_applications.services.council import ItemInput
-from imc_applications.services.registry_client import OrganisationCard, PersonCard
+from imc_applications.services.registry_client import (
+    OrganisationCard,
+    PersonCard,
+    RegistryClient,
+)
 from imc_applications.settings import ApplicationsSettings
 from imc_shared.db import Database, migrate
 from imc_shared.errors import InvalidInput
@@ -28,8 +32,8 @@ PDF = b"%PDF-1.7 test document"
 
 
 @dataclass
-class FakeRegistry:
-    """The registry's answers, kept in memory."""
+class FakeRegistry(RegistryClient):
+    """The registry's answers, kept in memory (a :class:`RegistryClient` to the handlers)."""
 
     organisations: dict[UUID, OrganisationCard] = field(default_factory=dict)
     people: dict[UUID, PersonCard] = field(default_factory=dict)
