@@ -244,6 +244,64 @@ def test_extension_then_termination_by_council_and_order(
     )
 
 
+def test_term_end_warnings_and_expiry_reach_the_school_registry_and_centre(
+    stack: Stack, mailbox: Mailbox, demo_data: dict
+) -> None:
+    """The daily check, run as of chosen days: warnings 30 and 7 days before, then lapse."""
+    from datetime import date, timedelta
+
+    district = demo_data["districts"][1]  # Mariinsk's internship site, assigned above
+    endpoints = stack.endpoints()
+    client = DistrictClient(endpoints[district["code"]]["services"])
+    school = next(
+        o
+        for o in district["organisations"]
+        if o["short_name"] == district["demo_application"]["organisation_short_name"]
+    )
+    organisation = client.ensure_organisation(demo.organisation_payload(school))
+    site = client.site_for(organisation["id"])
+    assert site is not None and site["status"] == "active", "the assignment test runs first"
+    end = date.fromisoformat(site["term_end"])
+
+    def check(day: date) -> dict:
+        return dict(
+            client.call(
+                "POST", "applications", "/lifecycle/daily-checks", json={"today": day.isoformat()}
+            )
+        )
+
+    assert check(end - timedelta(days=29))["warned"] == 1
+    assert check(end - timedelta(days=28))["warned"] == 0  # once per warning
+    assert check(end - timedelta(days=6))["warned"] == 1
+
+    def warnings() -> list:
+        return [
+            m
+            for m in mailbox.to(school["email"])
+            if "заканчива" in str(m["Subject"]) and str(end.year) in str(m["Subject"])
+        ]
+
+    wait_for("both warnings by email", lambda: len(warnings()) >= 2, timeout=60)
+    assert check(end + timedelta(days=1))["expired"] == 1
+    wait_for(
+        "the lapse in the registry",
+        lambda: (s := client.site_for(organisation["id"])) and s["status"] == "expired",
+    )
+    federation = endpoints["buguruslan"]["services"]["federation"]
+    wait_for(
+        "the lapse at the centre",
+        lambda: any(
+            s["site_id"] == site["id"] and s["status"] == "expired"
+            for s in httpx.get(f"{federation}/sites", timeout=10).json()
+        ),
+    )
+    lifecycle = client.call("GET", "applications", f"/sites/{site['id']}")
+    assert lifecycle["status"] == "expired"
+    assert all(
+        r["status"] != "pending" or r["due_on"] <= site["term_end"] for r in lifecycle["reports"]
+    )
+
+
 def test_bad_input_is_refused_with_its_field_and_a_refusal_reaches_the_school(
     stack: Stack, mailbox: Mailbox, demo_data: dict
 ) -> None:
