@@ -3,8 +3,14 @@
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.di import Provide
 
-from imc_notifications.api.controllers import NotificationController
+from imc_notifications.api.controllers import (
+    InboxController,
+    NotificationController,
+    PreferenceController,
+    UnsubscribeController,
+)
 from imc_notifications.messaging.handlers import subscribe
 from imc_notifications.services.delivery import DeliveryWorker
 from imc_notifications.settings import NotificationsSettings, get_settings
@@ -21,4 +27,8 @@ def create_app(settings: NotificationsSettings | None = None) -> Litestar:
     delivery = DeliveryWorker(runtime.database, settings)
     runtime.database.on_commit(delivery.wake)
     runtime.workers.append(delivery)
-    return runtime.http_app([NotificationController], title="Уведомления — ИМЦ")
+    return runtime.http_app(
+        [NotificationController, InboxController, PreferenceController, UnsubscribeController],
+        title="Уведомления — ИМЦ",
+        dependencies={"delivery": Provide(lambda: delivery, sync_to_thread=False)},
+    )

@@ -18,6 +18,9 @@ class NotificationsSettings(ServiceSettings, frozen=True, kw_only=True):
     """Upgrade the connection with STARTTLS."""
     smtp_tls: bool = False
     """Connect over TLS from the start (port 465)."""
+    smtp_ca_file: str = ""
+    """CA bundle that signs the SMTP server's certificate (e.g. the district's own CA);
+    empty: the system's trusted CAs."""
     mail_from: str = "imc@localhost"
     """Sender address of every email."""
     mail_from_name: str = "ИМЦ"
@@ -28,6 +31,30 @@ class NotificationsSettings(ServiceSettings, frozen=True, kw_only=True):
     """Where people log in to read the rest."""
     max_attempts: int = 5
     """Delivery attempts before a notification is marked failed."""
+    signatory: str = ""
+    """Who signs every message, e.g. «Директор МБУ «ИМЦ» И. И. Иванова»; empty: the sender
+    name."""
+    unsubscribe_secret: str = ""
+    """Key that signs the unsubscribe links; set a long random value in production (empty:
+    a development key derived from the district code, with a warning in the log)."""
+    unsubscribe_url: str = ""
+    """Public address of ``GET /unsubscribe`` of this service; empty: ``portal_url`` +
+    ``/unsubscribe``."""
+    unsubscribe_max_age_days: int = 365
+    """How long an unsubscribe link stays valid."""
+    rate_limit_per_hour: int = 20
+    """Pushed messages (email, MAX, webhook) one recipient gets per hour at most; the
+    rest are deferred, not dropped."""
+    webhook_url: str = ""
+    """Where the ``webhook`` channel POSTs JSON; empty: the channel is off."""
+    webhook_secret: str = ""
+    """Key of the HMAC-SHA256 signature in the ``X-IMC-Signature`` header."""
+    max_api_url: str = "https://platform-api.max.ru"
+    """Base URL of the MAX messenger's Bot API."""
+    max_bot_token: str = ""
+    """Token of the district's MAX bot (``Authorization`` header); empty: MAX is off."""
+    digest_hour: int = 7
+    """Hour (UTC) when daily and weekly (Monday) digests are released."""
 
 
 def get_settings() -> NotificationsSettings:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from imc_contracts import (
     APPLICATION_RETURNED,
+    APPLICATION_SUBMITTED,
     DECISION_MADE,
     DOCUMENT_GENERATED,
     ORGANISATION_UPSERTED,
@@ -241,7 +242,9 @@ async def test_expiring_warning_is_delivered_over_smtp(database: Database) -> No
     assert len(mailbox.messages) == 3
     [letter] = mailbox.to(LEADER_EMAIL)
     assert str(letter["Subject"]).startswith("Срок деятельности площадки заканчивается")
-    body = letter.get_content()
+    plain = letter.get_body(("plain",))
+    assert plain is not None
+    body = plain.get_content()
     assert "Здравствуйте!" in body
     assert "(через 30 дней)" in body
     assert "не более чем на 12 месяцев" in body
@@ -270,6 +273,7 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             ORGANISATION_UPSERTED,
             PERSON_UPSERTED,
             DOCUMENT_GENERATED,
+            APPLICATION_SUBMITTED,
             APPLICATION_RETURNED,
             DECISION_MADE,
             SITE_EXPIRING,
@@ -277,3 +281,27 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             REPORT_DUE,
         )
     )
+
+
+async def test_submitted_application_reaches_the_centres_coordinators(
+    database: Database,
+) -> None:
+    await with_contacts(database)  # the co-leader is an IMC methodist
+    await feed(
+        database,
+        use_cases.upsert_person,
+        envelope(
+            PERSON_UPSERTED,
+            person_id=UUID("0192f5a0-0000-7000-8000-000000000027"),
+            full_name="Сидорова Ольга Ивановна",
+            staff_group="imc_methodist",
+            email="sidorova@imc.example.ru",
+            archived=True,
+        ),
+    )
+    submitted = envelope(APPLICATION_SUBMITTED)
+    [row] = await feed(database, use_cases.queue_submitted_emails, submitted, LETTERS)
+    assert row.email == CO_LEADER_EMAIL  # not the teacher leader, not the archived methodist
+    assert row.subject.startswith("Новая заявка: ")
+    assert "Проверьте комплектность заявки" in row.body
+    assert await feed(database, use_cases.queue_submitted_emails, submitted, LETTERS) == []

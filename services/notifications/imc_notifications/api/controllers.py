@@ -1,30 +1,42 @@
-"""Notifications HTTP controllers: the delivery log."""
+"""Notifications HTTP controllers: the delivery log, digests, the in-app inbox, the
+preferences and the unsubscribe link."""
 
-from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-import msgspec
-from litestar import Controller, get
+from litestar import Controller, MediaType, Response, get, post, put
+from litestar.params import Parameter
 
+from imc_notifications.api.schemas import (
+    DeliveryEventOut,
+    DigestResult,
+    DigestRun,
+    InboxItemOut,
+    InboxOut,
+    MarkedRead,
+    MaxUserIn,
+    NotificationDetail,
+    NotificationEntry,
+    PreferenceIn,
+    PreferencesOut,
+    TopicPreference,
+)
+from imc_notifications.db.models import InboxItem, Notification, Person
+from imc_notifications.domain.preferences import CADENCES, CHANNELS, TOPICS
+from imc_notifications.services import people
+from imc_notifications.services.delivery import DeliveryWorker
 from imc_notifications.services.notifications import list_notifications
+from imc_notifications.services.rendering import InvalidToken, Tokens, render
+from imc_notifications.settings import NotificationsSettings
 from imc_shared.db import Database
 
 
-class NotificationEntry(msgspec.Struct, kw_only=True):
-    """One line of the delivery log."""
-
-    id: UUID
-    email: str
-    subject: str
-    status: str
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    sent_at: datetime | None
+def _entry(row: Notification) -> dict[str, Any]:
+    return {f: getattr(row, f) for f in NotificationEntry.__struct_fields__}
 
 
 class NotificationController(Controller):
-    """The delivery log."""
+    """The delivery log and the operator's digest run."""
 
     path = "/notifications"
     tags = ["notifications"]
@@ -33,7 +45,157 @@ class NotificationController(Controller):
     async def index(self, database: Database) -> list[NotificationEntry]:
         async with database.sessions() as session:
             rows = await list_notifications(session)
-        return [
-            NotificationEntry(**{f: getattr(r, f) for f in NotificationEntry.__struct_fields__})
-            for r in rows
-        ]
+        return [NotificationEntry(**_entry(r)) for r in rows]
+
+    @get("/{notification_id:uuid}", summary="One notification and its delivery log")
+    async def show(self, database: Database, notification_id: UUID) -> NotificationDetail:
+        async with database.sessions() as session:
+            row, events = await people.notification_log(session, notification_id)
+        return NotificationDetail(
+            **_entry(row),
+            addressee_id=row.addressee_id,
+            next_attempt_at=row.next_attempt_at,
+            digest_id=row.digest_id,
+            events=[DeliveryEventOut(at=e.at, status=e.status, detail=e.detail) for e in events],
+        )
+
+    @post("/{notification_id:uuid}/resend", summary="Send an uncertain or failed one again")
+    async def resend(
+        self, database: Database, delivery: DeliveryWorker, notification_id: UUID
+    ) -> NotificationEntry:
+        async with database.transaction() as session:
+            row = await people.resend(session, notification_id)
+        delivery.wake()
+        return NotificationEntry(**_entry(row))
+
+    @post("/digests", summary="Collect the due digests now (operator)", status_code=200)
+    async def run_digests(self, delivery: DeliveryWorker, data: DigestRun) -> DigestResult:
+        digests = await delivery.run_digests(data.now)
+        delivery.wake()
+        return DigestResult(digests=digests)
+
+
+def _item(item: InboxItem) -> InboxItemOut:
+    return InboxItemOut(
+        id=item.id,
+        topic=item.topic,
+        topic_title=TOPICS.get(item.topic, ""),
+        subject=item.subject,
+        body=item.body,
+        link=item.link,
+        created_at=item.created_at,
+        read_at=item.read_at,
+    )
+
+
+class InboxController(Controller):
+    """The in-app inbox the portal shows (a person's, or a school's by its organisation
+    id)."""
+
+    path = "/inbox"
+    tags = ["inbox"]
+
+    @get("/", summary="A person's inbox with the unread count")
+    async def index(
+        self,
+        database: Database,
+        person_id: UUID,
+        limit: int = Parameter(default=50, ge=1, le=500),
+    ) -> InboxOut:
+        async with database.sessions() as session:
+            unread, items = await people.inbox(session, person_id, limit=limit)
+        return InboxOut(person_id=person_id, unread=unread, items=[_item(i) for i in items])
+
+    @post("/{item_id:uuid}/read", summary="Mark one item read", status_code=200)
+    async def mark_read(self, database: Database, item_id: UUID, person_id: UUID) -> MarkedRead:
+        async with database.transaction() as session:
+            await people.mark_read(session, item_id, person_id)
+        async with database.sessions() as session:
+            unread, _ = await people.inbox(session, person_id, limit=1)
+        return MarkedRead(marked=1, unread=unread)
+
+    @post("/read", summary="Mark every item of an inbox read", status_code=200)
+    async def mark_all_read(self, database: Database, person_id: UUID) -> MarkedRead:
+        async with database.transaction() as session:
+            marked = await people.mark_all_read(session, person_id)
+        return MarkedRead(marked=marked, unread=0)
+
+
+class PreferenceController(Controller):
+    """Per person and topic: channel and cadence; the person's MAX user id."""
+
+    path = "/preferences"
+    tags = ["preferences"]
+
+    async def _show(self, database: Database, person_id: UUID) -> PreferencesOut:
+        async with database.sessions() as session:
+            choices = await people.preferences(session, person_id)
+            person = await session.get(Person, person_id)
+        return PreferencesOut(
+            person_id=person_id,
+            max_user_id=person.max_user_id if person else None,
+            topics=[
+                TopicPreference(topic=t, title=TOPICS[t], channel=c.channel, cadence=c.cadence)
+                for t, c in choices.items()
+            ],
+            channels=CHANNELS,
+            cadences=CADENCES,
+        )
+
+    @get("/{person_id:uuid}", summary="A person's preferences")
+    async def show(self, database: Database, person_id: UUID) -> PreferencesOut:
+        return await self._show(database, person_id)
+
+    @put("/{person_id:uuid}/topics/{topic:str}", summary="Set a topic's channel and cadence")
+    async def update(
+        self, database: Database, person_id: UUID, topic: str, data: PreferenceIn
+    ) -> PreferencesOut:
+        async with database.transaction() as session:
+            await people.set_preference(session, person_id, topic, data.channel, data.cadence)
+        return await self._show(database, person_id)
+
+    @put("/{person_id:uuid}/max", summary="Set the person's MAX user id")
+    async def update_max(
+        self, database: Database, person_id: UUID, data: MaxUserIn
+    ) -> PreferencesOut:
+        async with database.transaction() as session:
+            await people.set_max_user(session, person_id, data.max_user_id)
+        return await self._show(database, person_id)
+
+
+class UnsubscribeController(Controller):
+    """The link in every email: mutes a topic without logging in."""
+
+    path = "/unsubscribe"
+    tags = ["preferences"]
+
+    @get("/", summary="Unsubscribe by a signed token", media_type=MediaType.HTML)
+    async def show(
+        self, database: Database, settings: NotificationsSettings, token: str = ""
+    ) -> Response[str]:
+        page = {"portal_url": settings.portal_url, "district_name": settings.district_name}
+        try:
+            request = Tokens(settings).read(token)
+        except InvalidToken as error:
+            html = render(
+                "unsubscribe.html.j2",
+                title="Не удалось отписаться",
+                message=error.message,
+                ok=False,
+                **page,
+            )
+            return Response(html, status_code=400, media_type=MediaType.HTML)
+        async with database.transaction() as session:
+            await people.unsubscribe(session, request)
+        html = render(
+            "unsubscribe.html.j2",
+            title="Вы отписались от уведомлений",
+            message=(
+                f"Уведомления по теме «{TOPICS[request.topic]}» больше не будут приходить "
+                "на электронную почту и в мессенджер. Они по-прежнему видны в личном "
+                "кабинете на портале."
+            ),
+            ok=True,
+            **page,
+        )
+        return Response(html, status_code=200, media_type=MediaType.HTML)

@@ -38,6 +38,12 @@ class Person(Base):
     email: Mapped[str] = mapped_column(sa.String(254))
     organisation_id: Mapped[UUID | None] = mapped_column(index=True)
     archived: Mapped[bool] = mapped_column(default=False)
+    staff_group: Mapped[str] = mapped_column(
+        sa.String(32), default="other", server_default="other", index=True
+    )
+    """The registry's staff group; ``imc_methodist`` are the centre's coordinators."""
+    max_user_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    """The person's user id in the MAX messenger (set with their preferences)."""
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
 
 
@@ -61,3 +67,50 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    addressee_id: Mapped[UUID | None] = mapped_column(index=True)
+    """Whose preferences apply: a person, an organisation, or a bare address's key."""
+    topic: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
+    channel: Mapped[str] = mapped_column(sa.String(16), default="email", server_default="email")
+    digest_id: Mapped[UUID | None] = mapped_column()
+    """The digest that carried this held notification."""
+
+
+class DeliveryEvent(Base):
+    """One line of a notification's delivery log."""
+
+    __tablename__ = "delivery_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    notification_id: Mapped[UUID] = mapped_column(index=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    status: Mapped[str] = mapped_column(sa.String(16))
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Preference(Base):
+    """How one addressee wants to hear about one topic."""
+
+    __tablename__ = "preferences"
+
+    addressee_id: Mapped[UUID] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    cadence: Mapped[str] = mapped_column(sa.String(16))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+
+class InboxItem(Base):
+    """A message in a person's in-app inbox (the portal shows it)."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (sa.UniqueConstraint("cause_id", "addressee_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    addressee_id: Mapped[UUID] = mapped_column(index=True)
+    cause_id: Mapped[UUID] = mapped_column()
+    topic: Mapped[str] = mapped_column(sa.String(32))
+    subject: Mapped[str] = mapped_column(sa.String(500))
+    body: Mapped[str] = mapped_column(sa.Text)
+    link: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

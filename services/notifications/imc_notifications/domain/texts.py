@@ -5,6 +5,7 @@ from datetime import date
 
 from imc_contracts import (
     ApplicationReturned,
+    ApplicationSubmitted,
     DecisionMade,
     DocumentGenerated,
     ReportDue,
@@ -147,6 +148,24 @@ def application_returned(returned: ApplicationReturned, *, portal_url: str, send
     ]
     return Text(
         subject=f"Заявка возвращена на доработку: {kind}",
+        body=_letter(lines, sender, portal_url),
+    )
+
+
+def application_submitted(submitted: ApplicationSubmitted, *, portal_url: str, sender: str) -> Text:
+    """The email telling the centre's coordinators that an application arrived."""
+    kind = kind_title(submitted.site_kind)
+    count = len(submitted.documents)
+    lines = [
+        f"Поступила заявка {submitted.organisation_short_name} на присвоение статуса "
+        f"«{kind}» по теме «{submitted.topic}» "
+        f"({count} {plural_ru(count, ('документ', 'документа', 'документов'))}).",
+        "",
+        "Проверьте комплектность заявки и включите её в повестку заседания методического "
+        "совета либо верните на доработку.",
+    ]
+    return Text(
+        subject=f"Новая заявка: {submitted.organisation_short_name}, «{kind}»",
         body=_letter(lines, sender, portal_url),
     )
 

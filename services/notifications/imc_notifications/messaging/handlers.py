@@ -1,10 +1,12 @@
 """What notifications does with the messages it consumes.
 
 Read models: ``registry.organisation.upserted`` (schools' addresses) and
-``registry.person.upserted`` (people's addresses). Emails: a generated document to its
-school; a returned application and the council's decision to the applicant; a site's
-coming end and a report due to the leader, the co-leader and the school; a lapsed
-status (``applications.site.expired``) to the school.
+``registry.person.upserted`` (people's addresses, staff groups). Notifications: a submitted
+application to the centre's coordinators (methodists of the IMC); a generated document to
+its school; a returned application and the council's decision to the applicant; a site's
+coming end and a report due to the leader, the co-leader and the school; a lapsed status
+(``applications.site.expired``) to the school. Each addressee hears on the channel and
+cadence they chose for the message's topic (see ``domain/preferences.py``).
 ``applications.order.issued`` is not consumed: the order arrives as a document.
 """
 
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
     APPLICATION_RETURNED,
+    APPLICATION_SUBMITTED,
     DECISION_MADE,
     DOCUMENT_GENERATED,
     ORGANISATION_UPSERTED,
@@ -27,6 +30,7 @@ from imc_contracts import (
 )
 from imc_notifications.services import notifications as use_cases
 from imc_notifications.services.notifications import Letters
+from imc_notifications.services.rendering import signature
 from imc_notifications.settings import NotificationsSettings
 from imc_shared.consumer import Consumers, Delivery
 
@@ -34,6 +38,7 @@ Route = Callable[[AsyncSession, Envelope[Any], Letters], Awaitable[object]]
 
 ROUTES: tuple[tuple[MessageType[Any], Route], ...] = (
     (DOCUMENT_GENERATED, use_cases.queue_document_email),
+    (APPLICATION_SUBMITTED, use_cases.queue_submitted_emails),
     (APPLICATION_RETURNED, use_cases.queue_returned_email),
     (DECISION_MADE, use_cases.queue_decision_email),
     (SITE_EXPIRING, use_cases.queue_expiring_emails),
@@ -52,7 +57,11 @@ def _email_handler(route: Route, letters: Letters) -> Any:
 
 def subscribe(consumers: Consumers, *, settings: NotificationsSettings) -> None:
     """Register the notifications subscribers."""
-    letters = Letters(portal_url=settings.portal_url, sender=settings.mail_from_name)
+    letters = Letters(
+        portal_url=settings.portal_url,
+        sender=signature(settings),
+        digest_hour=settings.digest_hour,
+    )
 
     async def on_organisation_upserted(
         session: AsyncSession, envelope: Envelope[Any], _: Delivery

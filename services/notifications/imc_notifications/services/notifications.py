@@ -2,6 +2,8 @@
 for. Each email is queued once per (cause, address); the delivery worker sends it."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
     ApplicationReturned,
+    ApplicationSubmitted,
     DecisionMade,
     DocumentGenerated,
     Envelope,
@@ -20,13 +23,13 @@ from imc_contracts import (
     SiteExpired,
     SiteExpiring,
 )
-from imc_notifications.db.models import Notification, Person, Recipient
+from imc_notifications.db.models import InboxItem, Notification, Person, Preference, Recipient
 from imc_notifications.domain import texts
+from imc_notifications.domain.preferences import DEFAULT, Choice, address_key, release_at
 from imc_notifications.domain.recipients import (
     NO_ORGANISATION,
     cause_key,
     decision_addresses,
-    site_addresses,
     unique_addresses,
 )
 from imc_notifications.domain.texts import Text
@@ -38,9 +41,39 @@ log = structlog.get_logger(__name__)
 class Letters:
     """What every email shares: where people read more, and who signs."""
 
-    def __init__(self, *, portal_url: str, sender: str) -> None:
+    def __init__(self, *, portal_url: str, sender: str, digest_hour: int = 7) -> None:
         self.portal_url = portal_url
         self.sender = sender
+        self.digest_hour = digest_hour
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who gets a notification: a person or an organisation (with an in-app inbox), or a
+    bare address (``inbox=False``; its id is :func:`address_key` of the address)."""
+
+    id: UUID
+    email: str
+    inbox: bool = True
+
+
+def bare(addresses: Sequence[str]) -> list[Addressee]:
+    """Addressees for plain addresses (already normalised)."""
+    return [Addressee(id=address_key(a), email=a, inbox=False) for a in addresses]
+
+
+def unique_addressees(candidates: Sequence[Addressee | None]) -> list[Addressee]:
+    """Each usable address once (the first addressee that has it), in order."""
+    seen: set[str] = set()
+    result: list[Addressee] = []
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        [email] = unique_addresses([candidate.email]) or [""]
+        if email and email.lower() not in seen:
+            seen.add(email.lower())
+            result.append(Addressee(id=candidate.id, email=email, inbox=candidate.inbox))
+    return result
 
 
 # --- read models -----------------------------------------------------------------
@@ -68,6 +101,7 @@ async def upsert_person(session: AsyncSession, envelope: Envelope[Any]) -> None:
     person.email = data.email
     person.organisation_id = data.organisation_id
     person.archived = data.archived
+    person.staff_group = data.staff_group
 
 
 async def _school(session: AsyncSession, organisation_id: UUID) -> Recipient:
@@ -78,46 +112,103 @@ async def _school(session: AsyncSession, organisation_id: UUID) -> Recipient:
     return recipient
 
 
-async def _person_email(session: AsyncSession, person_id: UUID | None) -> str | None:
-    """A person's address, or ``None`` (no id, unknown, archived or no email)."""
+def _school_addressee(school: Recipient) -> Addressee:
+    return Addressee(id=school.organisation_id, email=school.email)
+
+
+async def _person(session: AsyncSession, person_id: UUID | None) -> Addressee | None:
+    """A person as an addressee, or ``None`` (no id, unknown, archived or no email)."""
     if person_id is None:
         return None
     person = await session.get(Person, person_id)
     if person is None or person.archived or not person.email:
         log.info("person not reachable by email, skipped", person_id=str(person_id))
         return None
-    return person.email
+    return Addressee(id=person.person_id, email=person.email)
+
+
+async def preference(session: AsyncSession, addressee_id: UUID, topic: str) -> Choice:
+    """How ``addressee_id`` wants to hear about ``topic`` (email at once by default)."""
+    row = await session.get(Preference, (addressee_id, topic))
+    return Choice(channel=row.channel, cadence=row.cadence) if row else DEFAULT
 
 
 async def _queue(
     session: AsyncSession,
     cause_id: UUID,
-    addresses: Sequence[str],
+    addressees: Sequence[Addressee],
     text: Text,
+    letters: Letters,
     *,
+    topic: str,
     attachment_path: str | None = None,
     attachment_name: str | None = None,
 ) -> list[Notification]:
-    """Queue ``text`` to each address that has not had it for ``cause_id`` yet."""
+    """Queue ``text`` to each addressee that has not had it for ``cause_id`` yet, on the
+    channel and cadence they chose for ``topic``; put it in their in-app inbox too.
+
+    Returns the notifications to push now or later (not the muted or inbox-only ones).
+    """
+    from imc_notifications.services.delivery import add_event
+
+    now = datetime.now(UTC)
     queued: list[Notification] = []
-    for address in addresses:
+    for addressee in addressees:
         duplicate = await session.scalar(
             sa.select(Notification.id).where(
-                Notification.cause_id == cause_id, Notification.email == address
+                Notification.cause_id == cause_id, Notification.email == addressee.email
             )
         )
         if duplicate is not None:
             continue
+        choice = await preference(session, addressee.id, topic)
+        channel = choice.channel if addressee.inbox else "email"
+        if addressee.inbox:
+            session.add(
+                InboxItem(
+                    addressee_id=addressee.id,
+                    cause_id=cause_id,
+                    topic=topic,
+                    subject=text.subject,
+                    body=text.body,
+                    link=letters.portal_url,
+                    created_at=now,
+                )
+            )
         notification = Notification(
             cause_id=cause_id,
-            email=address,
+            email=addressee.email,
+            addressee_id=addressee.id,
+            topic=topic,
+            channel=channel,
             subject=text.subject,
             body=text.body,
             attachment_path=attachment_path,
             attachment_name=attachment_name,
+            status="queued",
+            attempts=0,
+            created_at=now,
+            next_attempt_at=now,
         )
+        if choice.cadence == "mute":
+            notification.status = "muted"
+            detail = "тема отключена адресатом; сообщение только в личном кабинете"
+        elif channel == "inbox":
+            notification.status = "sent"
+            notification.sent_at = now
+            detail = "доставлено в личный кабинет"
+        elif choice.cadence in ("daily", "weekly"):
+            notification.status = "held"
+            notification.next_attempt_at = release_at(choice.cadence, now, hour=letters.digest_hour)
+            release = f"{notification.next_attempt_at:%d.%m.%Y %H:%M}"
+            detail = f"ждёт сводки ({choice.cadence}) до {release} UTC"
+        else:
+            detail = f"в очереди, канал: {choice.channel}"
         session.add(notification)
-        queued.append(notification)
+        await session.flush()
+        add_event(session, notification.id, notification.status, detail)
+        if notification.status in ("queued", "held"):
+            queued.append(notification)
     await session.flush()
     return queued
 
@@ -146,8 +237,10 @@ async def queue_document_email(
     return await _queue(
         session,
         document.document_id,
-        unique_addresses([recipient.email]),
+        unique_addressees([_school_addressee(recipient)]),
         text,
+        letters,
+        topic="documents",
         attachment_path=pdf.path,
         attachment_name=texts.attachment_name(document),
     )
@@ -165,7 +258,29 @@ async def queue_returned_email(
     cause = cause_key(
         "application.returned", returned.application_id, returned.returned_on, returned.comment
     )
-    return await _queue(session, cause, unique_addresses([school.email]), text)
+    addressees = unique_addressees([_school_addressee(school)])
+    return await _queue(session, cause, addressees, text, letters, topic="applications")
+
+
+async def queue_submitted_emails(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """Tell the centre's coordinators (the methodists of the IMC) that an application
+    arrived and waits for its check."""
+    submitted: ApplicationSubmitted = envelope.payload
+    coordinators = await session.scalars(
+        sa.select(Person)
+        .where(Person.staff_group == "imc_methodist", Person.archived.is_(False))
+        .order_by(Person.full_name)
+    )
+    addressees = unique_addressees(
+        [Addressee(id=p.person_id, email=p.email) for p in coordinators.all()]
+    )
+    text = texts.application_submitted(
+        submitted, portal_url=letters.portal_url, sender=letters.sender
+    )
+    cause = cause_key("application.submitted", submitted.application_id)
+    return await _queue(session, cause, addressees, text, letters, topic="applications")
 
 
 async def queue_decision_email(
@@ -174,12 +289,15 @@ async def queue_decision_email(
     """Tell the applicant the council's decision (the application's contact address, or
     the school's when the application gave none)."""
     decision: DecisionMade = envelope.payload
-    school_email: str | None = None
-    if not unique_addresses([decision.applicant_email]):
-        school_email = (await _school(session, decision.organisation_id)).email
-    addresses = decision_addresses(decision.applicant_email, school_email)
+    if unique_addresses([decision.applicant_email]):
+        addressees = bare(decision_addresses(decision.applicant_email, None))
+    else:
+        addressees = unique_addressees(
+            [_school_addressee(await _school(session, decision.organisation_id))]
+        )
     text = texts.decision_made(decision, portal_url=letters.portal_url, sender=letters.sender)
-    return await _queue(session, cause_key("decision.made", decision.decision_id), addresses, text)
+    cause = cause_key("decision.made", decision.decision_id)
+    return await _queue(session, cause, addressees, text, letters, topic="applications")
 
 
 async def queue_expiring_emails(
@@ -188,14 +306,16 @@ async def queue_expiring_emails(
     """Warn the leader, the co-leader and the school that the site's term ends soon."""
     site: SiteExpiring = envelope.payload
     school = await _school(session, site.organisation_id)
-    addresses = site_addresses(
-        await _person_email(session, site.leader_person_id),
-        await _person_email(session, site.co_leader_person_id),
-        school.email,
+    addressees = unique_addressees(
+        [
+            await _person(session, site.leader_person_id),
+            await _person(session, site.co_leader_person_id),
+            _school_addressee(school),
+        ]
     )
     text = texts.site_expiring(site, portal_url=letters.portal_url, sender=letters.sender)
     cause = cause_key("site.expiring", site.site_id, site.term_end, site.days_left)
-    return await _queue(session, cause, addresses, text)
+    return await _queue(session, cause, addressees, text, letters, topic="deadlines")
 
 
 async def queue_expired_email(
@@ -206,7 +326,8 @@ async def queue_expired_email(
     school = await _school(session, site.organisation_id)
     text = texts.site_expired(site, portal_url=letters.portal_url, sender=letters.sender)
     cause = cause_key("site.expired", site.site_id, site.term_end)
-    return await _queue(session, cause, unique_addresses([school.email]), text)
+    addressees = unique_addressees([_school_addressee(school)])
+    return await _queue(session, cause, addressees, text, letters, topic="deadlines")
 
 
 async def queue_report_emails(
@@ -215,14 +336,16 @@ async def queue_report_emails(
     """Remind the leader, the co-leader and the school of a report due or overdue."""
     report: ReportDue = envelope.payload
     school = await _school(session, report.organisation_id)
-    addresses = site_addresses(
-        await _person_email(session, report.leader_person_id),
-        await _person_email(session, report.co_leader_person_id),
-        school.email,
+    addressees = unique_addressees(
+        [
+            await _person(session, report.leader_person_id),
+            await _person(session, report.co_leader_person_id),
+            _school_addressee(school),
+        ]
     )
     text = texts.report_due(report, portal_url=letters.portal_url, sender=letters.sender)
     cause = cause_key("report.due", report.report_id, report.due_on, report.days_left)
-    return await _queue(session, cause, addresses, text)
+    return await _queue(session, cause, addressees, text, letters, topic="deadlines")
 
 
 async def list_notifications(session: AsyncSession) -> list[Notification]:
