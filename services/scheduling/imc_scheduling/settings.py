@@ -6,7 +6,26 @@ from imc_shared.settings import ServiceSettings, load_settings
 class SchedulingSettings(ServiceSettings, frozen=True, kw_only=True):
     """Scheduling settings; everything comes from ``IMC_*`` variables."""
 
+    time_zone: str = "Asia/Novokuznetsk"
+    """``IMC_TIME_ZONE``: the district's time zone; naive times in requests are read in it,
+    texts and calendars show it."""
+    scheduling_secret: str = ""
+    """``IMC_SCHEDULING_SECRET``: signs personal check-in codes and private calendar
+    tokens. Set a long random value in production (empty: a development key derived from
+    the district code); changing it invalidates both."""
+    reminder_lead_hours: int = 24
+    """``IMC_REMINDER_LEAD_HOURS``: how long before an event its reminder is due."""
+    reminder_poll_seconds: float = 60.0
+    """``IMC_REMINDER_POLL_SECONDS``: how often the reminder scheduler looks for due work."""
+    reminder_batch_size: int = 50
+    """``IMC_REMINDER_BATCH_SIZE``: reminders claimed per pass."""
+
 
 def get_settings() -> SchedulingSettings:
     """Read the service's settings from the environment."""
     return load_settings(SchedulingSettings, "scheduling")
+
+
+def signing_key(settings: SchedulingSettings) -> str:
+    """The key of check-in codes and calendar tokens."""
+    return settings.scheduling_secret or f"imc-scheduling-development-key:{settings.district}"

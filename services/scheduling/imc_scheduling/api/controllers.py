@@ -1,14 +1,114 @@
 """Scheduling HTTP controllers."""
 
-from litestar import Controller, get
+from collections import Counter
+from datetime import date, datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
 
-from imc_scheduling.api.schemas import Roadmap
-from imc_scheduling.services import roadmaps
+from litestar import Controller, Response, get, patch, post
+
+from imc_scheduling.api.schemas import (
+    AttendanceIn,
+    CancelIn,
+    CheckInIn,
+    EventIn,
+    EventOut,
+    EventPatch,
+    FeedTokenOut,
+    FormOut,
+    HoursItem,
+    HoursOut,
+    InternshipIn,
+    InternshipOut,
+    LinkedEvent,
+    OverdueRow,
+    ParticipantIn,
+    PlanApprovalIn,
+    PlanIn,
+    PlanItemIn,
+    PlanItemOut,
+    PlanOut,
+    PlanSectionIn,
+    PlanSectionOut,
+    QuarterProgress,
+    RegistrationCancelOut,
+    RegistrationIn,
+    RegistrationOut,
+    Roadmap,
+    RoadmapItemIn,
+    RoadmapItemOut,
+    RoadmapProgress,
+    SeriesIn,
+    SeriesOut,
+    StatementIn,
+    StatementOut,
+    state_title,
+)
+from imc_scheduling.db.models import Registration
+from imc_scheduling.domain.events import (
+    AUDIENCE_CATEGORY_TITLES,
+    EVENT_FORM_TITLES,
+    EVENT_LEVEL_TITLES,
+    ORGANISER_KIND_TITLES,
+    OUTCOME_TITLES,
+    aware,
+    checkin_code,
+    feed_token,
+    feed_token_valid,
+    quarter_of,
+)
+from imc_scheduling.domain.plans import PLAN_KIND_TITLES, PLAN_STATUS_TITLES
+from imc_scheduling.services import (
+    calendars,
+    events,
+    internships,
+    plans,
+    registrations,
+    roadmaps,
+)
+from imc_scheduling.settings import SchedulingSettings, signing_key
 from imc_shared.db import Database
+from imc_shared.errors import NotFound
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def _today(settings: SchedulingSettings) -> date:
+    return datetime.now(ZoneInfo(settings.time_zone)).date()
+
+
+def _registration(
+    row: Registration, settings: SchedulingSettings, position: int | None = None
+) -> RegistrationOut:
+    return RegistrationOut.of(
+        row, code=checkin_code(signing_key(settings), row.id), waiting_position=position
+    )
+
+
+def _item_out(facts: roadmaps.ItemFacts) -> RoadmapItemOut:
+    item, state, linked = facts
+    return RoadmapItemOut(
+        id=item.id,
+        roadmap_id=item.roadmap_id,
+        title=item.title,
+        form=item.form,
+        form_title=EVENT_FORM_TITLES.get(item.form, item.form),
+        responsible_name=item.responsible_name,
+        responsible_person_id=item.responsible_person_id,
+        deadline=item.deadline,
+        quarter=quarter_of(item.deadline),
+        expected_result=item.expected_result,
+        state=state,
+        state_title=state_title(state),
+        events=[
+            LinkedEvent(id=e.id, title=e.title, starts_at=e.starts_at, status=e.status, attended=n)
+            for e, n in linked
+        ],
+    )
 
 
 class RoadmapController(Controller):
-    """Road maps of the district's sites."""
+    """Road maps of the district's sites, their rows and plan versus fact."""
 
     path = "/roadmaps"
     tags = ["roadmaps"]
@@ -16,3 +116,513 @@ class RoadmapController(Controller):
     @get("/", summary="List road maps")
     async def index(self, database: Database) -> list[Roadmap]:
         return [Roadmap.of(row) for row in await roadmaps.list_roadmaps(database=database)]
+
+    @get("/overdue", summary="Overdue road-map rows of every site")
+    async def overdue(self, database: Database, settings: SchedulingSettings) -> list[OverdueRow]:
+        rows = await roadmaps.overdue_items(database=database, today=_today(settings))
+        return [
+            OverdueRow(
+                roadmap_id=roadmap.id,
+                site_id=roadmap.site_id,
+                roadmap_title=roadmap.title,
+                organisation_short_name=roadmap.organisation_short_name,
+                item=_item_out(facts),
+            )
+            for roadmap, facts in rows
+        ]
+
+    @post("/{roadmap_id:uuid}/items", summary="Add a road-map row")
+    async def create_item(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        roadmap_id: UUID,
+        data: RoadmapItemIn,
+    ) -> RoadmapItemOut:
+        item = await roadmaps.add_item(database=database, roadmap_id=roadmap_id, data=data)
+        rows = await roadmaps.items_with_state(
+            database=database, roadmap_id=roadmap_id, today=_today(settings)
+        )
+        return _item_out(next(r for r in rows if r[0].id == item.id))
+
+    @get("/{roadmap_id:uuid}/items", summary="Road-map rows with their state")
+    async def items(
+        self, database: Database, settings: SchedulingSettings, roadmap_id: UUID
+    ) -> list[RoadmapItemOut]:
+        rows = await roadmaps.items_with_state(
+            database=database, roadmap_id=roadmap_id, today=_today(settings)
+        )
+        return [_item_out(r) for r in rows]
+
+    @get("/{roadmap_id:uuid}/progress", summary="Plan versus fact per quarter")
+    async def progress(
+        self, database: Database, settings: SchedulingSettings, roadmap_id: UUID
+    ) -> RoadmapProgress:
+        rows = await roadmaps.items_with_state(
+            database=database, roadmap_id=roadmap_id, today=_today(settings)
+        )
+        per: dict[str, Counter[str]] = {}
+        for item, state, _ in rows:
+            per.setdefault(quarter_of(item.deadline), Counter())[state] += 1
+        return RoadmapProgress(
+            roadmap_id=roadmap_id,
+            quarters=[
+                QuarterProgress(
+                    quarter=q,
+                    planned=c["planned"],
+                    done=c["done"],
+                    cancelled=c["cancelled"],
+                    overdue=c["overdue"],
+                    total=sum(c.values()),
+                )
+                for q, c in sorted(per.items())
+            ],
+            overdue_items=[_item_out(r) for r in rows if r[1] == "overdue"],
+        )
+
+
+class EventController(Controller):
+    """Events: plan, change, move, cancel; registration and attendance."""
+
+    path = "/events"
+    tags = ["events"]
+
+    @get("/", summary="List events")
+    async def index(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+        organiser_id: UUID | None = None,
+        level: str | None = None,
+        form: str | None = None,
+        series_id: UUID | None = None,
+        include_cancelled: bool = True,
+    ) -> list[EventOut]:
+        rows = await events.list_events(
+            database=database,
+            starts_from=aware(date_from, ZoneInfo(settings.time_zone)) if date_from else None,
+            starts_to=aware(date_to, ZoneInfo(settings.time_zone)) if date_to else None,
+            organiser_id=organiser_id,
+            level=level,
+            form=form,
+            series_id=series_id,
+            include_cancelled=include_cancelled,
+        )
+        return [EventOut.of(e, seats_taken=c[0], waiting=c[1]) for e, c in rows]
+
+    @post("/", summary="Plan an event")
+    async def create(
+        self, database: Database, settings: SchedulingSettings, data: EventIn
+    ) -> EventOut:
+        event = await events.create_event(database=database, settings=settings, data=data)
+        return EventOut.of(event)
+
+    @get("/{event_id:uuid}", summary="One event")
+    async def show(self, database: Database, event_id: UUID) -> EventOut:
+        event, counts = await events.get_event(database=database, event_id=event_id)
+        return EventOut.of(event, seats_taken=counts[0], waiting=counts[1])
+
+    @patch("/{event_id:uuid}", summary="Change or move an event")
+    async def update(
+        self, database: Database, settings: SchedulingSettings, event_id: UUID, data: EventPatch
+    ) -> EventOut:
+        await events.update_event(
+            database=database, settings=settings, event_id=event_id, patch=data
+        )
+        event, counts = await events.get_event(database=database, event_id=event_id)
+        return EventOut.of(event, seats_taken=counts[0], waiting=counts[1])
+
+    @post("/{event_id:uuid}/cancel", summary="Cancel an event", status_code=200)
+    async def cancel(self, database: Database, event_id: UUID, data: CancelIn) -> EventOut:
+        await events.cancel_event(database=database, event_id=event_id, reason=data.reason)
+        event, counts = await events.get_event(database=database, event_id=event_id)
+        return EventOut.of(event, seats_taken=counts[0], waiting=counts[1])
+
+    @get("/{event_id:uuid}/registrations", summary="Registrations and the waiting list")
+    async def registrations_index(
+        self, database: Database, settings: SchedulingSettings, event_id: UUID
+    ) -> list[RegistrationOut]:
+        rows = await registrations.list_registrations(database=database, event_id=event_id)
+        return [_registration(r, settings, p) for r, p in rows]
+
+    @post("/{event_id:uuid}/registrations", summary="Register a teacher")
+    async def register(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        event_id: UUID,
+        data: RegistrationIn,
+    ) -> RegistrationOut:
+        row, position = await registrations.register(
+            database=database,
+            event_id=event_id,
+            person_id=data.person_id,
+            full_name=data.full_name,
+            organisation_id=data.organisation_id,
+            registered_by=data.registered_by,
+        )
+        return _registration(row, settings, position)
+
+    @post(
+        "/{event_id:uuid}/registrations/{registration_id:uuid}/cancel",
+        summary="Cancel a registration (the waiting list moves up)",
+        status_code=200,
+    )
+    async def cancel_registration(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        event_id: UUID,
+        registration_id: UUID,
+    ) -> RegistrationCancelOut:
+        row, promoted = await registrations.cancel_registration(
+            database=database, event_id=event_id, registration_id=registration_id
+        )
+        return RegistrationCancelOut(
+            registration=_registration(row, settings),
+            promoted=[_registration(p, settings) for p in promoted],
+        )
+
+    @post("/{event_id:uuid}/attendance", summary="Organiser marks attendance", status_code=200)
+    async def attendance(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        event_id: UUID,
+        data: AttendanceIn,
+    ) -> list[RegistrationOut]:
+        rows = await registrations.mark_attendance(
+            database=database,
+            event_id=event_id,
+            person_ids=data.person_ids,
+            attended=data.attended,
+        )
+        return [_registration(r, settings) for r in rows]
+
+    @post(
+        "/{event_id:uuid}/check-in", summary="Self check-in with the personal code", status_code=200
+    )
+    async def check_in(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        event_id: UUID,
+        data: CheckInIn,
+    ) -> RegistrationOut:
+        row = await registrations.self_check_in(
+            database=database,
+            secret=signing_key(settings),
+            event_id=event_id,
+            code=data.code,
+        )
+        return _registration(row, settings)
+
+
+class SeriesController(Controller):
+    """Recurring series planned once."""
+
+    path = "/series"
+    tags = ["events"]
+
+    @post("/", summary="Plan a series (RRULE)")
+    async def create(
+        self, database: Database, settings: SchedulingSettings, data: SeriesIn
+    ) -> SeriesOut:
+        series, rows = await events.create_series(
+            database=database, settings=settings, data=data.event, rrule=data.rrule
+        )
+        return SeriesOut(id=series.id, rrule=series.rrule, events=[EventOut.of(e) for e in rows])
+
+
+class PersonController(Controller):
+    """A teacher's record of professional development and private calendar."""
+
+    path = "/people"
+    tags = ["people"]
+
+    @get("/{person_id:uuid}/hours", summary="Hours credited")
+    async def hours(self, database: Database, person_id: UUID) -> HoursOut:
+        rows = await registrations.person_hours(database=database, person_id=person_id)
+        return HoursOut(
+            person_id=person_id,
+            total_hours=sum(r.hours_credited for _, r in rows),
+            events=[
+                HoursItem(
+                    event_id=e.id,
+                    title=e.title,
+                    form=e.form,
+                    form_title=EVENT_FORM_TITLES.get(e.form, e.form),
+                    starts_at=e.starts_at,
+                    hours=r.hours_credited,
+                )
+                for e, r in rows
+            ],
+        )
+
+    @get("/{person_id:uuid}/feed-token", summary="Private calendar address (for the person)")
+    async def feed_token(self, settings: SchedulingSettings, person_id: UUID) -> FeedTokenOut:
+        token = feed_token(signing_key(settings), person_id)
+        return FeedTokenOut(
+            person_id=person_id,
+            token=token,
+            path=f"/calendar/people/{person_id}/events.ics?token={token}",
+        )
+
+
+class CalendarController(Controller):
+    """iCalendar feeds (RFC 5545)."""
+
+    path = "/calendar"
+    tags = ["calendar"]
+
+    @get("/district.ics", summary="Every event of the district")
+    async def district(self, database: Database, settings: SchedulingSettings) -> Response[bytes]:
+        body = calendars.render(
+            await calendars.district_events(database),
+            name=f"Мероприятия {settings.district_name or settings.district}",
+            district=settings.district,
+            time_zone=settings.time_zone,
+        )
+        return Response(body, media_type=ICS)
+
+    @get("/sites/{site_id:uuid}/events.ics", summary="Events of a site")
+    async def site(
+        self, database: Database, settings: SchedulingSettings, site_id: UUID
+    ) -> Response[bytes]:
+        body = calendars.render(
+            await calendars.site_events(database, site_id),
+            name="Мероприятия площадки",
+            district=settings.district,
+            time_zone=settings.time_zone,
+        )
+        return Response(body, media_type=ICS)
+
+    @get("/people/{person_id:uuid}/events.ics", summary="A person's events (private token)")
+    async def person(
+        self, database: Database, settings: SchedulingSettings, person_id: UUID, token: str = ""
+    ) -> Response[bytes]:
+        if not feed_token_valid(signing_key(settings), person_id, token):
+            raise NotFound("Календарь не найден", field="token")
+        body = calendars.render(
+            await calendars.person_events(database, person_id),
+            name="Мои мероприятия",
+            district=settings.district,
+            time_zone=settings.time_zone,
+        )
+        return Response(body, media_type=ICS)
+
+
+class VocabularyController(Controller):
+    """Codes with their Russian titles."""
+
+    path = "/vocabulary"
+    tags = ["vocabulary"]
+
+    @get("/event-forms", summary="Event forms")
+    async def forms(self) -> list[FormOut]:
+        return [FormOut(code=c, title=t) for c, t in EVENT_FORM_TITLES.items()]
+
+    @get("/event-levels", summary="Event levels")
+    async def levels(self) -> list[FormOut]:
+        return [FormOut(code=c, title=t) for c, t in EVENT_LEVEL_TITLES.items()]
+
+    @get("/organiser-kinds", summary="Organiser kinds")
+    async def organiser_kinds(self) -> list[FormOut]:
+        return [FormOut(code=c, title=t) for c, t in ORGANISER_KIND_TITLES.items()]
+
+    @get("/audience-categories", summary="Audience categories")
+    async def audience_categories(self) -> list[FormOut]:
+        return [FormOut(code=c, title=t) for c, t in AUDIENCE_CATEGORY_TITLES.items()]
+
+
+def _plan_out(tree: plans.PlanTree) -> PlanOut:
+    plan, sections = tree
+    return PlanOut(
+        id=plan.id,
+        kind=plan.kind,
+        kind_title=PLAN_KIND_TITLES.get(plan.kind, plan.kind),
+        title=plan.title,
+        school_year=plan.school_year,
+        subject=plan.subject,
+        status=plan.status,
+        status_title=PLAN_STATUS_TITLES.get(plan.status, plan.status),
+        approved_by=plan.approved_by,
+        approval_document=plan.approval_document,
+        approved_on=plan.approved_on,
+        published_at=plan.published_at,
+        sections=[
+            PlanSectionOut(
+                id=section.id,
+                position=section.position,
+                title=section.title,
+                items=[
+                    PlanItemOut(
+                        id=i.id,
+                        position=i.position,
+                        title=i.title,
+                        form=i.form,
+                        form_title=EVENT_FORM_TITLES.get(i.form, ""),
+                        responsible_name=i.responsible_name,
+                        responsible_person_id=i.responsible_person_id,
+                        deadline=i.deadline,
+                        deadline_text=i.deadline_text,
+                        expected_result=i.expected_result,
+                    )
+                    for i in items
+                ],
+            )
+            for section, items in sections
+        ],
+    )
+
+
+class PlanController(Controller):
+    """Annual plans of the IMC / ММЦ and subject plans (002 §6.1)."""
+
+    path = "/plans"
+    tags = ["plans"]
+
+    @get("/", summary="List plans")
+    async def index(self, database: Database, school_year: str | None = None) -> list[PlanOut]:
+        rows = await plans.list_plans(database=database, school_year=school_year)
+        return [_plan_out((p, [])) for p in rows]
+
+    @post("/", summary="Start a draft plan")
+    async def create(self, database: Database, data: PlanIn) -> PlanOut:
+        plan = await plans.create_plan(database=database, data=data)
+        return _plan_out((plan, []))
+
+    @get("/{plan_id:uuid}", summary="A plan with sections and items")
+    async def show(self, database: Database, plan_id: UUID) -> PlanOut:
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+
+    @post("/{plan_id:uuid}/sections", summary="Add a section")
+    async def create_section(
+        self, database: Database, plan_id: UUID, data: PlanSectionIn
+    ) -> PlanOut:
+        await plans.add_section(database=database, plan_id=plan_id, data=data)
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+
+    @post("/{plan_id:uuid}/sections/{section_id:uuid}/items", summary="Add an item")
+    async def create_item(
+        self, database: Database, plan_id: UUID, section_id: UUID, data: PlanItemIn
+    ) -> PlanOut:
+        await plans.add_item(database=database, plan_id=plan_id, section_id=section_id, data=data)
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+
+    @post("/{plan_id:uuid}/approve", summary="Approve the plan", status_code=200)
+    async def approve(self, database: Database, plan_id: UUID, data: PlanApprovalIn) -> PlanOut:
+        await plans.approve(database=database, plan_id=plan_id, data=data)
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+
+    @post("/{plan_id:uuid}/publish", summary="Publish the approved plan", status_code=200)
+    async def publish(self, database: Database, plan_id: UUID) -> PlanOut:
+        await plans.publish(database=database, plan_id=plan_id)
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+
+
+class PublicPlanController(Controller):
+    """Published plans, read-only, for everyone (000 §3.6.2)."""
+
+    path = "/public/plans"
+    tags = ["public"]
+
+    @get("/", summary="Published plans")
+    async def index(self, database: Database, school_year: str | None = None) -> list[PlanOut]:
+        rows = await plans.list_plans(database=database, public=True, school_year=school_year)
+        return [_plan_out((p, [])) for p in rows]
+
+    @get("/{plan_id:uuid}", summary="A published plan")
+    async def show(self, database: Database, plan_id: UUID) -> PlanOut:
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id, public=True))
+
+
+def _statement_out(s: internships.Statement) -> StatementOut:
+    p = s.participant
+    return StatementOut(
+        person_id=p.person_id,
+        full_name=p.full_name,
+        organisation_id=p.organisation_id,
+        days_total=s.days_total,
+        days_attended=s.days_attended,
+        hours=s.hours,
+        outcome=s.outcome,
+        outcome_title=OUTCOME_TITLES.get(s.outcome, s.outcome),
+        conclusion=p.conclusion,
+        issued_at=p.statement_issued_at,
+    )
+
+
+async def _internship_out(database: Database, internship_id: UUID) -> InternshipOut:
+    internship, days, rows = await internships.statements(
+        database=database, internship_id=internship_id
+    )
+    return InternshipOut(
+        id=internship.id,
+        title=internship.title,
+        site_id=internship.site_id,
+        organiser_name=internship.organiser_name,
+        min_attendance_percent=internship.min_attendance_percent,
+        group_fixed_at=internship.group_fixed_at,
+        days=[EventOut.of(d) for d in days],
+        participants=[_statement_out(s) for s in rows],
+    )
+
+
+class InternshipController(Controller):
+    """Internship programmes (001 §1.3): days, fixed group, final statements."""
+
+    path = "/internships"
+    tags = ["internships"]
+
+    @post("/", summary="Start an internship programme")
+    async def create(self, database: Database, data: InternshipIn) -> InternshipOut:
+        internship = await internships.create(database=database, data=data)
+        return await _internship_out(database, internship.id)
+
+    @get("/{internship_id:uuid}", summary="Programme, group and statements")
+    async def show(self, database: Database, internship_id: UUID) -> InternshipOut:
+        return await _internship_out(database, internship_id)
+
+    @post("/{internship_id:uuid}/participants", summary="Add a member to the group")
+    async def create_participant(
+        self, database: Database, internship_id: UUID, data: ParticipantIn
+    ) -> InternshipOut:
+        await internships.add_participant(database=database, internship_id=internship_id, data=data)
+        return await _internship_out(database, internship_id)
+
+    @post("/{internship_id:uuid}/fix-group", summary="Fix the group", status_code=200)
+    async def fix_group(self, database: Database, internship_id: UUID) -> InternshipOut:
+        await internships.fix_group(database=database, internship_id=internship_id)
+        return await _internship_out(database, internship_id)
+
+    @post(
+        "/{internship_id:uuid}/participants/{person_id:uuid}/statement",
+        summary="Issue a final statement",
+        status_code=200,
+    )
+    async def issue_statement(
+        self, database: Database, internship_id: UUID, person_id: UUID, data: StatementIn
+    ) -> StatementOut:
+        statement = await internships.issue_statement(
+            database=database,
+            internship_id=internship_id,
+            person_id=person_id,
+            conclusion=data.conclusion,
+        )
+        return _statement_out(statement)
+
+
+CONTROLLERS = [
+    InternshipController,
+    PlanController,
+    PublicPlanController,
+    RoadmapController,
+    EventController,
+    SeriesController,
+    PersonController,
+    CalendarController,
+    VocabularyController,
+]

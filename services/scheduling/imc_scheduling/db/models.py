@@ -32,3 +32,253 @@ class Roadmap(Base):
     period_end: Mapped[date]
     status: Mapped[str] = mapped_column(sa.String(32), default="open")
     opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware instant stored in UTC; SQLite's naive values come back as UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class RoadmapItem(Base):
+    """One row of a road map (001 §4.6): what, in which form, who, by when, to what end."""
+
+    __tablename__ = "roadmap_items"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    roadmap_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("roadmaps.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    form: Mapped[str] = mapped_column(sa.String(64))
+    responsible_name: Mapped[str] = mapped_column(sa.String(300))
+    responsible_person_id: Mapped[UUID | None]
+    deadline: Mapped[date]
+    expected_result: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class EventSeries(Base):
+    """A recurring series planned once (RRULE); its occurrences are ordinary events."""
+
+    __tablename__ = "event_series"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    rrule: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class Internship(Base):
+    """A multi-day internship programme of an internship site (001 §1.3)."""
+
+    __tablename__ = "internships"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    site_id: Mapped[UUID] = mapped_column(index=True)
+    organiser_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    min_attendance_percent: Mapped[int] = mapped_column(default=100)
+    group_fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class InternshipParticipant(Base):
+    """A member of an internship's fixed group, with their final statement."""
+
+    __tablename__ = "internship_participants"
+    __table_args__ = (sa.UniqueConstraint("internship_id", "person_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    internship_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[UUID]
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    organisation_id: Mapped[UUID | None]
+    outcome: Mapped[str] = mapped_column(sa.String(16), default="")
+    conclusion: Mapped[str] = mapped_column(sa.Text, default="")
+    hours: Mapped[int] = mapped_column(default=0)
+    statement_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Event(Base):
+    """A methodical event: a seminar, a master class, an internship day, ..."""
+
+    __tablename__ = "events"
+    __table_args__ = (sa.Index("ix_events_period", "starts_at", "ends_at"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    form: Mapped[str] = mapped_column(sa.String(64))
+    level: Mapped[str] = mapped_column(sa.String(32))
+    organiser_kind: Mapped[str] = mapped_column(sa.String(32))
+    organiser_id: Mapped[UUID | None] = mapped_column(index=True)
+    organiser_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    venue: Mapped[str] = mapped_column(sa.String(500), default="")
+    venue_key: Mapped[str] = mapped_column(sa.String(500), default="", index=True)
+    online_url: Mapped[str] = mapped_column(sa.String(1000), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None]
+    hours: Mapped[int] = mapped_column(default=0)
+    audience_subjects: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    audience_categories: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    audience_low_results: Mapped[bool] = mapped_column(default=False)
+    audience_organisation_ids: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    materials: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    results: Mapped[str] = mapped_column(sa.Text, default="")
+    responsible_person_id: Mapped[UUID | None] = mapped_column(index=True)
+    responsible_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    status: Mapped[str] = mapped_column(sa.String(32), default="planned")
+    series_id: Mapped[UUID | None] = mapped_column(
+        sa.ForeignKey("event_series.id", ondelete="SET NULL"), index=True
+    )
+    roadmap_item_id: Mapped[UUID | None] = mapped_column(
+        sa.ForeignKey("roadmap_items.id", ondelete="SET NULL"), index=True
+    )
+    internship_id: Mapped[UUID | None] = mapped_column(
+        sa.ForeignKey("internships.id", ondelete="SET NULL"), index=True
+    )
+    """A day of an internship programme (001 §1.3): only its fixed group takes part."""
+    seat_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Bumped first by every registration change: the row lock that serialises seats."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now, onupdate=_now)
+
+
+class Registration(Base):
+    """A teacher's registration for an event: a seat, a place on the waiting list, or none."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "person_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    event_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[UUID] = mapped_column(index=True)
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    organisation_id: Mapped[UUID | None]
+    registered_by: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    queue_number: Mapped[int]
+    """The event's seat sequence when (re)registered: the waiting-list order."""
+    attended: Mapped[bool] = mapped_column(default=False)
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checkin_method: Mapped[str] = mapped_column(sa.String(16), default="")
+    hours_credited: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Reminder(Base):
+    """A reminder due at a moment: the durable scheduler's work list."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "kind"),
+        sa.Index("ix_reminders_due", "sent_at", "due_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    event_id: Mapped[UUID] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(sa.String(16), default="")
+
+
+class ReminderNotice(Base):
+    """A reminder sent to one participant (until a contract carries it as a message)."""
+
+    __tablename__ = "reminder_notices"
+    __table_args__ = (sa.UniqueConstraint("reminder_id", "person_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    reminder_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("reminders.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[UUID] = mapped_column(index=True)
+    person_id: Mapped[UUID] = mapped_column(index=True)
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class Plan(Base):
+    """An annual work plan of the IMC or ММЦ (002 §6.1) or a subject plan."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    school_year: Mapped[str] = mapped_column(sa.String(9), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    approved_by: Mapped[str] = mapped_column(sa.String(300), default="")
+    approval_document: Mapped[str] = mapped_column(sa.String(300), default="")
+    approved_on: Mapped[date | None]
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class PlanSection(Base):
+    """A section of a plan (e.g. «Организационно-методическая работа»)."""
+
+    __tablename__ = "plan_sections"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    plan_id: Mapped[UUID] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+
+
+class PlanItem(Base):
+    """An item of a plan section: content, form, responsible, deadline, result."""
+
+    __tablename__ = "plan_items"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    plan_id: Mapped[UUID] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[UUID] = mapped_column(
+        sa.ForeignKey("plan_sections.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(500))
+    form: Mapped[str] = mapped_column(sa.String(64), default="")
+    responsible_name: Mapped[str] = mapped_column(sa.String(300))
+    responsible_person_id: Mapped[UUID | None]
+    deadline: Mapped[date | None]
+    deadline_text: Mapped[str] = mapped_column(sa.String(100), default="")
+    expected_result: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class PlanningLock(Base):
+    """One row every planning change updates first: clash checks never race."""
+
+    __tablename__ = "planning_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    counter: Mapped[int] = mapped_column(default=0, server_default="0")

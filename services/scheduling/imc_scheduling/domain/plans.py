@@ -1,0 +1,50 @@
+"""Annual work plans of the IMC / ММЦ (002 §6.1, 000 §3.6.2) and subject plans."""
+
+import re
+from datetime import date
+from typing import Final
+
+from imc_shared.errors import Conflict, InvalidInput
+
+PLAN_KIND_TITLES: Final = {
+    "imc": "план работы ИМЦ",
+    "mmc": "план работы ММЦ",
+    "subject": "план работы методического объединения по предмету",
+}
+PLAN_STATUS_TITLES: Final = {
+    "draft": "проект",
+    "approved": "утверждён",
+    "published": "опубликован",
+}
+_YEAR = re.compile(r"^(\d{4})/(\d{4})$")
+
+
+def school_year_bounds(school_year: str) -> tuple[date, date]:
+    """«2026/2027» → 1 September 2026 … 31 August 2027."""
+    match = _YEAR.match(school_year.strip())
+    if not match or int(match[2]) != int(match[1]) + 1:
+        raise InvalidInput("Учебный год указывается как «2026/2027»", field="school_year")
+    return date(int(match[1]), 9, 1), date(int(match[2]), 8, 31)
+
+
+def validate_plan(kind: str, title: str, school_year: str, subject: str) -> None:
+    """Raise :class:`InvalidInput` naming the field."""
+    if kind not in PLAN_KIND_TITLES:
+        raise InvalidInput(
+            "Вид плана: imc (план ИМЦ), mmc (план ММЦ) или subject (предметный план)",
+            field="kind",
+        )
+    if not title.strip():
+        raise InvalidInput("Укажите название плана", field="title")
+    school_year_bounds(school_year)
+    if kind == "subject" and not subject.strip():
+        raise InvalidInput("Для предметного плана укажите предмет", field="subject")
+
+
+def refuse_unless_draft(status: str) -> None:
+    """Only a draft plan changes; an approved one is changed by a new version."""
+    if status != "draft":
+        raise Conflict(
+            f"План {PLAN_STATUS_TITLES.get(status, status)} — изменять можно только проект",
+            field="status",
+        )

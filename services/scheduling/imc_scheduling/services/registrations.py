@@ -1,0 +1,287 @@
+"""Registration, the waiting list, attendance and hours credited."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from imc_scheduling.db.models import Event, Registration
+from imc_scheduling.domain.events import (
+    SELF_CHECKIN_EARLY,
+    read_checkin_code,
+    registration_closed_reason,
+    self_checkin_refusal,
+)
+from imc_scheduling.services.events import lock_event
+from imc_shared.db import Database
+from imc_shared.errors import Conflict, InvalidInput, NotFound
+
+REGISTERED_BY = ("self", "school")
+
+
+async def _confirmed(session: AsyncSession, event_id: UUID) -> int:
+    count = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event_id, Registration.status == "confirmed")
+    )
+    return int(count or 0)
+
+
+async def waiting_position(session: AsyncSession, registration: Registration) -> int | None:
+    """1 for the first on the waiting list; ``None`` unless waitlisted."""
+    if registration.status != "waitlisted":
+        return None
+    ahead = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waitlisted",
+            Registration.queue_number < registration.queue_number,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+async def fill_seats(session: AsyncSession, event: Event, now: datetime) -> list[Registration]:
+    """Move the waiting list up into free seats (the caller holds the event's lock)."""
+    if event.status == "cancelled":
+        return []
+    free = None if event.capacity is None else event.capacity - await _confirmed(session, event.id)
+    query = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.queue_number)
+    )
+    if free is not None:
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    promoted = list((await session.scalars(query)).all())
+    for registration in promoted:
+        registration.status = "confirmed"
+        registration.confirmed_at = now
+    await session.flush()
+    return promoted
+
+
+async def register(
+    *,
+    database: Database,
+    event_id: UUID,
+    person_id: UUID,
+    full_name: str,
+    organisation_id: UUID | None,
+    registered_by: str,
+    now: datetime | None = None,
+) -> tuple[Registration, int | None]:
+    """Register a teacher: a seat if one is free, otherwise the waiting list.
+
+    The event row is locked first, so two registrations for the last seat are
+    serialised: one gets the seat, the other the first place on the waiting list.
+    """
+    if not full_name.strip():
+        raise InvalidInput("Укажите ФИО участника", field="full_name")
+    if registered_by not in REGISTERED_BY:
+        raise InvalidInput(
+            "Кто регистрирует: self (сам педагог) или school (образовательная организация)",
+            field="registered_by",
+        )
+    moment = now or datetime.now(UTC)
+    async with database.transaction() as session:
+        event = await lock_event(session, event_id)
+        if event.status == "cancelled":
+            raise Conflict("Мероприятие отменено; регистрация невозможна", field="event_id")
+        if event.internship_id is not None:
+            raise Conflict(
+                "Это день стажировки: в нём участвует только сформированная группа стажёров",
+                field="event_id",
+            )
+        reason = registration_closed_reason(
+            now=moment,
+            starts_at=event.starts_at,
+            opens_at=event.registration_opens_at,
+            closes_at=event.registration_closes_at,
+        )
+        if reason:
+            raise Conflict(reason, field="event_id")
+        registration = await session.scalar(
+            sa.select(Registration).where(
+                Registration.event_id == event_id, Registration.person_id == person_id
+            )
+        )
+        if registration is not None and registration.status != "cancelled":
+            raise Conflict(
+                f"{registration.full_name} уже зарегистрирован(а) на это мероприятие",
+                field="person_id",
+            )
+        free = event.capacity is None or await _confirmed(session, event_id) < event.capacity
+        status = "confirmed" if free else "waitlisted"
+        if registration is None:
+            registration = Registration(event_id=event_id, person_id=person_id)
+            session.add(registration)
+        registration.full_name = full_name.strip()
+        registration.organisation_id = organisation_id
+        registration.registered_by = registered_by
+        registration.status = status
+        registration.queue_number = event.seat_sequence
+        registration.created_at = moment
+        registration.confirmed_at = moment if free else None
+        registration.cancelled_at = None
+        registration.attended = False
+        registration.attended_at = None
+        registration.checkin_method = ""
+        registration.hours_credited = 0
+        await session.flush()
+        return registration, await waiting_position(session, registration)
+
+
+async def cancel_registration(
+    *, database: Database, event_id: UUID, registration_id: UUID, now: datetime | None = None
+) -> tuple[Registration, list[Registration]]:
+    """Cancel a registration; a freed seat goes to the first on the waiting list in the
+    same transaction. Returns the cancelled registration and those promoted."""
+    moment = now or datetime.now(UTC)
+    async with database.transaction() as session:
+        event = await lock_event(session, event_id)
+        registration = await session.get(Registration, registration_id)
+        if registration is None or registration.event_id != event_id:
+            raise NotFound("Регистрация не найдена", field="registration_id")
+        if registration.status == "cancelled":
+            raise Conflict("Регистрация уже отменена", field="registration_id")
+        if registration.attended:
+            raise Conflict(
+                "Участник уже отмечен как присутствовавший; регистрацию нельзя отменить",
+                field="registration_id",
+            )
+        registration.status = "cancelled"
+        registration.cancelled_at = moment
+        await session.flush()
+        promoted = await fill_seats(session, event, moment)
+        return registration, promoted
+
+
+async def list_registrations(
+    *, database: Database, event_id: UUID
+) -> list[tuple[Registration, int | None]]:
+    """Registrations of an event: confirmed first, then the waiting list in order."""
+    async with database.sessions() as session:
+        if await session.get(Event, event_id) is None:
+            raise NotFound("Мероприятие не найдено", field="event_id")
+        rows = (
+            await session.scalars(
+                sa.select(Registration)
+                .where(Registration.event_id == event_id)
+                .order_by(Registration.queue_number)
+            )
+        ).all()
+        order = {"confirmed": 0, "waitlisted": 1, "cancelled": 2}
+        ranked = sorted(rows, key=lambda r: (order.get(r.status, 3), r.queue_number))
+        out: list[tuple[Registration, int | None]] = []
+        position = 0
+        for row in ranked:
+            if row.status == "waitlisted":
+                position += 1
+                out.append((row, position))
+            else:
+                out.append((row, None))
+        return out
+
+
+def _credit(
+    registration: Registration, event: Event, attended: bool, how: str, now: datetime
+) -> None:
+    registration.attended = attended
+    registration.attended_at = now if attended else None
+    registration.checkin_method = how if attended else ""
+    registration.hours_credited = event.hours if attended else 0
+
+
+async def mark_attendance(
+    *,
+    database: Database,
+    event_id: UUID,
+    person_ids: list[UUID],
+    attended: bool,
+    now: datetime | None = None,
+) -> list[Registration]:
+    """The organiser marks who was present; hours are credited to those present."""
+    moment = now or datetime.now(UTC)
+    if not person_ids:
+        raise InvalidInput("Укажите участников", field="person_ids")
+    async with database.transaction() as session:
+        event = await lock_event(session, event_id)
+        if event.status == "cancelled":
+            raise Conflict("Мероприятие отменено", field="event_id")
+        if moment < event.starts_at - SELF_CHECKIN_EARLY:
+            raise Conflict(
+                "Мероприятие ещё не началось; присутствие отмечают во время или после него",
+                field="event_id",
+            )
+        rows = (
+            await session.scalars(
+                sa.select(Registration).where(
+                    Registration.event_id == event_id,
+                    Registration.person_id.in_(person_ids),
+                    Registration.status == "confirmed",
+                )
+            )
+        ).all()
+        found = {r.person_id for r in rows}
+        missing = [str(p) for p in person_ids if p not in found]
+        if missing:
+            raise InvalidInput(
+                "Не зарегистрированы с подтверждённым участием: " + ", ".join(missing),
+                field="person_ids",
+            )
+        for row in rows:
+            _credit(row, event, attended, "organiser", moment)
+        await session.flush()
+        return list(rows)
+
+
+async def self_check_in(
+    *, database: Database, secret: str, event_id: UUID, code: str, now: datetime | None = None
+) -> Registration:
+    """A participant checks in with their personal code."""
+    moment = now or datetime.now(UTC)
+    registration_id = read_checkin_code(secret, code)
+    if registration_id is None:
+        raise InvalidInput("Неверный код участника", field="code")
+    async with database.transaction() as session:
+        event = await lock_event(session, event_id)
+        registration = await session.get(Registration, registration_id)
+        if registration is None or registration.event_id != event_id:
+            raise InvalidInput("Код относится к другому мероприятию", field="code")
+        if registration.status != "confirmed":
+            raise Conflict(
+                "Участие не подтверждено (регистрация отменена или в листе ожидания)",
+                field="code",
+            )
+        if event.status == "cancelled":
+            raise Conflict("Мероприятие отменено", field="event_id")
+        refusal = self_checkin_refusal(moment, event.starts_at, event.ends_at)
+        if refusal:
+            raise Conflict(refusal, field="code")
+        if not registration.attended:
+            _credit(registration, event, True, "self", moment)
+        await session.flush()
+        return registration
+
+
+async def person_hours(*, database: Database, person_id: UUID) -> list[tuple[Event, Registration]]:
+    """Events a person attended with the hours credited, oldest first."""
+    async with database.sessions() as session:
+        rows = await session.execute(
+            sa.select(Event, Registration)
+            .join(Registration, Registration.event_id == Event.id)
+            .where(
+                Registration.person_id == person_id,
+                Registration.attended.is_(True),
+                Event.status != "cancelled",
+            )
+            .order_by(Event.starts_at)
+        )
+        return [(e, r) for e, r in rows.all()]
