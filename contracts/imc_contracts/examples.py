@@ -221,6 +221,19 @@ PAYLOADS: dict[str, msgspec.Struct] = {
             ),
         ),
     ),
+    m.EVENT_REMINDER.routing_key: m.EventReminder(
+        reminder_id=_REPORT,
+        event_id=_MEETING,
+        title="Формирование функциональной грамотности на уроках математики",
+        form_title="мастер-класс",
+        starts_at=datetime(2026, 12, 2, 7, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 2, 8, 30, tzinfo=UTC),
+        venue="МБОУ «Яйская СОШ № 1», кабинет 21",
+        text="Напоминаем: 02.12.2026 14:00–15:30 — мастер-класс «Формирование функциональной "
+        "грамотности на уроках математики». Место проведения: МБОУ «Яйская СОШ № 1», "
+        "кабинет 21.",
+        recipients=(m.ReminderRecipient(person_id=_PERSON, full_name="Иванова Ольга Петровна"),),
+    ),
     m.ROADMAP_OPENED.routing_key: m.RoadmapOpened(
         roadmap_id=_ROADMAP,
         site_id=_SITE,

@@ -4,7 +4,7 @@ Contracts evolve additively inside a version: new fields get defaults; removing 
 changing a field means a new version, served beside the old one.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -317,6 +317,29 @@ class CouncilMeetingHeld(msgspec.Struct, frozen=True, kw_only=True):
     items: tuple[AgendaItemResult, ...]
 
 
+class ReminderRecipient(msgspec.Struct, frozen=True, kw_only=True):
+    """A registered participant to remind."""
+
+    person_id: UUID
+    full_name: str
+
+
+class EventReminder(msgspec.Struct, frozen=True, kw_only=True):
+    """An event is near: its registered participants are reminded (a day before)."""
+
+    reminder_id: UUID
+    event_id: UUID
+    title: str
+    form_title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str = ""
+    online_url: str = ""
+    text: str
+    """The reminder in Russian, with the date and time in the district's zone."""
+    recipients: tuple[ReminderRecipient, ...]
+
+
 class RoadmapOpened(msgspec.Struct, frozen=True, kw_only=True):
     """A road map was opened for a new site (001 §4.6)."""
 
@@ -406,7 +429,15 @@ COUNCIL_MEETING_HELD = MessageType(
     "The methodical council met; its protocol and extracts are due.",
 )
 
+EVENT_REMINDER = MessageType(
+    "scheduling.event.reminder",
+    1,
+    EventReminder,
+    "An event is near: its registered participants are reminded.",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
+    EVENT_REMINDER,
     ORGANISATION_UPSERTED,
     PERSON_UPSERTED,
     APPLICATION_RETURNED,

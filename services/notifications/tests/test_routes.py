@@ -15,6 +15,7 @@ from imc_contracts import (
     APPLICATION_SUBMITTED,
     DECISION_MADE,
     DOCUMENT_GENERATED,
+    EVENT_REMINDER,
     ORGANISATION_UPSERTED,
     PERSON_UPSERTED,
     REPORT_DUE,
@@ -279,8 +280,30 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             SITE_EXPIRING,
             SITE_EXPIRED,
             REPORT_DUE,
+            EVENT_REMINDER,
         )
     )
+
+
+async def test_event_reminder_reaches_each_registered_participant_once(
+    database: Database,
+) -> None:
+    from imc_contracts import ReminderRecipient
+
+    await with_contacts(database)
+    reminder = envelope(
+        EVENT_REMINDER,
+        recipients=(
+            ReminderRecipient(person_id=LEADER, full_name="Иванова Ольга Петровна"),
+            ReminderRecipient(person_id=CO_LEADER, full_name="Петрова Анна Сергеевна"),
+            ReminderRecipient(person_id=ORG, full_name="нет в реестре"),
+        ),
+    )
+    first = await feed(database, use_cases.queue_event_reminders, reminder, LETTERS)
+    again = EVENT_REMINDER.new(reminder.payload, district="yaya", source="test")
+    assert await feed(database, use_cases.queue_event_reminders, again, LETTERS) == []
+    assert sorted(n.email for n in first) == sorted([LEADER_EMAIL, CO_LEADER_EMAIL])
+    assert "Напоминание: мастер-класс" in first[0].subject
 
 
 async def test_submitted_application_reaches_the_centres_coordinators(

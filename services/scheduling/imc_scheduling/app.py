@@ -7,7 +7,7 @@ from litestar import Litestar
 
 from imc_scheduling.api.controllers import CONTROLLERS
 from imc_scheduling.messaging.handlers import subscribe
-from imc_scheduling.services.reminders import ReminderScheduler
+from imc_scheduling.services.reminders import ReminderScheduler, publishing_sender
 from imc_scheduling.settings import SchedulingSettings, get_settings
 from imc_shared.runtime import Runtime
 
@@ -22,5 +22,7 @@ def create_app(settings: SchedulingSettings | None = None) -> Litestar:
     subscribe(runtime.consumers, outbox=runtime.outbox)
     if not settings.scheduling_secret:
         log.warning("IMC_SCHEDULING_SECRET is empty: check-in codes use a development key")
-    runtime.workers.append(ReminderScheduler(runtime.database, settings))
+    runtime.workers.append(
+        ReminderScheduler(runtime.database, settings, send=publishing_sender(runtime.outbox))
+    )
     return runtime.http_app(CONTROLLERS, title="Мероприятия и планы — ИМЦ")

@@ -141,3 +141,30 @@ async def test_moved_cancelled_and_too_late_reminders(
         )
     assert outcomes == {moved: "missed", cancelled: "cancelled"}
     assert await _notices(database) == []
+
+
+async def test_a_running_service_publishes_the_reminder_through_the_outbox(
+    database: Database,
+    settings: SchedulingSettings,
+    event_in: Any,
+    local: Any,
+) -> None:
+    from imc_contracts import EVENT_REMINDER
+    from imc_scheduling.services.reminders import publishing_sender
+    from imc_shared.outbox import Outbox
+    from imc_shared.tables import outbox as outbox_table
+
+    event_id, people = await _event_with_participants(database, settings, event_in)
+    sender = publishing_sender(Outbox(district=settings.district, source="scheduling"))
+    scheduler = ReminderScheduler(database, settings, send=sender)
+    assert await scheduler.run_once(now=local(2027, 3, 16, 15, 1)) == 1
+    assert await scheduler.run_once(now=local(2027, 3, 16, 16, 0)) == 0
+    async with database.sessions() as session:
+        rows = (
+            await session.execute(sa.select(outbox_table.c.routing_key, outbox_table.c.body))
+        ).all()
+    assert [r[0] for r in rows] == [EVENT_REMINDER.routing_key]
+    payload = EVENT_REMINDER.decode(rows[0][1]).payload
+    assert payload.event_id == event_id
+    assert sorted(r.person_id for r in payload.recipients) == sorted(people)
+    assert "17.03.2027 15:00–16:30" in payload.text

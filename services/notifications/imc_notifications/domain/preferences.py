@@ -10,6 +10,7 @@ TOPICS: dict[str, str] = {
     "applications": "Заявки и решения",
     "deadlines": "Сроки и отчёты",
     "documents": "Документы",
+    "events": "Мероприятия",
 }
 """Topic code → its Russian title (a topic groups message types)."""
 

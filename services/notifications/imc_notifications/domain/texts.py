@@ -8,6 +8,7 @@ from imc_contracts import (
     ApplicationSubmitted,
     DecisionMade,
     DocumentGenerated,
+    EventReminder,
     ReportDue,
     SiteExpired,
     SiteExpiring,
@@ -285,3 +286,11 @@ def report_due(report: ReportDue, *, portal_url: str, sender: str) -> Text:
 def backoff_seconds(attempt: int) -> float:
     """Wait before the next delivery attempt: 5 s, 10 s, 20 s … up to 10 minutes."""
     return float(min(5 * 2 ** max(attempt - 1, 0), 600))
+
+
+def event_reminder(reminder: EventReminder, *, portal_url: str, sender: str) -> Text:
+    """The reminder of an event the person registered for (a day before)."""
+    return Text(
+        subject=f"Напоминание: {reminder.form_title} «{reminder.title}»",
+        body=_letter([reminder.text], sender, portal_url),
+    )

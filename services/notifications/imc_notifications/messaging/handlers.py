@@ -5,8 +5,9 @@ Read models: ``registry.organisation.upserted`` (schools' addresses) and
 application to the centre's coordinators (methodists of the IMC); a generated document to
 its school; a returned application and the council's decision to the applicant; a site's
 coming end and a report due to the leader, the co-leader and the school; a lapsed status
-(``applications.site.expired``) to the school. Each addressee hears on the channel and
-cadence they chose for the message's topic (see ``domain/preferences.py``).
+(``applications.site.expired``) to the school; an event's reminder
+(``scheduling.event.reminder``) to its registered participants. Each addressee hears on
+the channel and cadence they chose for the message's topic (see ``domain/preferences.py``).
 ``applications.order.issued`` is not consumed: the order arrives as a document.
 """
 
@@ -20,6 +21,7 @@ from imc_contracts import (
     APPLICATION_SUBMITTED,
     DECISION_MADE,
     DOCUMENT_GENERATED,
+    EVENT_REMINDER,
     ORGANISATION_UPSERTED,
     PERSON_UPSERTED,
     REPORT_DUE,
@@ -44,6 +46,7 @@ ROUTES: tuple[tuple[MessageType[Any], Route], ...] = (
     (SITE_EXPIRING, use_cases.queue_expiring_emails),
     (SITE_EXPIRED, use_cases.queue_expired_email),
     (REPORT_DUE, use_cases.queue_report_emails),
+    (EVENT_REMINDER, use_cases.queue_event_reminders),
 )
 """Message → the use case that queues its emails."""
 

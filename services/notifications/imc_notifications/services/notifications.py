@@ -17,6 +17,7 @@ from imc_contracts import (
     DecisionMade,
     DocumentGenerated,
     Envelope,
+    EventReminder,
     OrganisationUpserted,
     PersonUpserted,
     ReportDue,
@@ -346,6 +347,19 @@ async def queue_report_emails(
     text = texts.report_due(report, portal_url=letters.portal_url, sender=letters.sender)
     cause = cause_key("report.due", report.report_id, report.due_on, report.days_left)
     return await _queue(session, cause, addressees, text, letters, topic="deadlines")
+
+
+async def queue_event_reminders(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """Remind the registered participants of an event (those the registry can reach)."""
+    reminder: EventReminder = envelope.payload
+    addressees = unique_addressees(
+        [await _person(session, r.person_id) for r in reminder.recipients]
+    )
+    text = texts.event_reminder(reminder, portal_url=letters.portal_url, sender=letters.sender)
+    cause = cause_key("event.reminder", reminder.reminder_id)
+    return await _queue(session, cause, addressees, text, letters, topic="events")
 
 
 async def list_notifications(session: AsyncSession) -> list[Notification]:

@@ -20,10 +20,12 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from imc_contracts import EVENT_REMINDER, EventReminder, ReminderRecipient
 from imc_scheduling.db.models import Event, Registration, Reminder, ReminderNotice
 from imc_scheduling.domain.events import EVENT_FORM_TITLES, period_text
 from imc_scheduling.settings import SchedulingSettings
 from imc_shared.db import Database
+from imc_shared.outbox import Outbox
 
 log = structlog.get_logger(__name__)
 
@@ -50,11 +52,7 @@ async def send_reminder(
     recipients: Sequence[Registration],
     zone: ZoneInfo,
 ) -> None:
-    """THE sending hook: writes one notice per participant in the caller's transaction.
-
-    When a contract for ``scheduling.event.reminder`` exists, this is the one place to
-    replace with ``outbox.put(session, EVENT_REMINDER, ...)``.
-    """
+    """Record one notice per participant in the caller's transaction (no message)."""
     text = reminder_text(event, zone)
     for registration in recipients:
         session.add(
@@ -66,6 +64,43 @@ async def send_reminder(
                 text=text,
             )
         )
+
+
+def publishing_sender(outbox: Outbox) -> Sender:
+    """The sending hook of a running service: the notices, and ``scheduling.event.reminder``
+    through the outbox in the same transaction (notifications reaches the people)."""
+
+    async def send(
+        session: AsyncSession,
+        reminder: Reminder,
+        event: Event,
+        recipients: Sequence[Registration],
+        zone: ZoneInfo,
+    ) -> None:
+        await send_reminder(session, reminder, event, recipients, zone)
+        if not recipients:
+            return
+        await outbox.put(
+            session,
+            EVENT_REMINDER,
+            EventReminder(
+                reminder_id=reminder.id,
+                event_id=event.id,
+                title=event.title,
+                form_title=EVENT_FORM_TITLES.get(event.form, event.form),
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                venue=event.venue or "",
+                online_url=event.online_url or "",
+                text=reminder_text(event, zone),
+                recipients=tuple(
+                    ReminderRecipient(person_id=r.person_id, full_name=r.full_name)
+                    for r in recipients
+                ),
+            ),
+        )
+
+    return send
 
 
 class ReminderScheduler:
