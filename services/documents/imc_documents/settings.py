@@ -19,6 +19,25 @@ class DocumentsSettings(ServiceSettings, frozen=True, kw_only=True):
     """The signatory's position."""
     soffice: str = ""
     """LibreOffice executable; found on PATH when empty."""
+    public_url: str = "http://localhost:8000"
+    """Public address of this service as people reach it: the QR codes lead to
+    ``{public_url}/verify/{number}``."""
+    staff_token: str = ""
+    """When set, revoking a document needs the header ``X-Staff-Token`` with this value."""
+    batch_max_attempts: int = 3
+    """Tries of one document of a bulk job before it is reported failed."""
+    converter_profile_dir: str = ""
+    """LibreOffice user profile reused by every conversion; a private temporary folder
+    (removed on shutdown) when empty."""
+    converter_timeout: float = 120.0
+    """Seconds one LibreOffice run may take (a batch gets 10 s more per document)."""
+    converter_instances: int = 1
+    """LibreOffice processes converting side by side (each with its own profile); more
+    than one pays off with spare CPU cores."""
+    converter_batch_size: int = 50
+    """At most this many queued documents are converted in one LibreOffice run."""
+    converter_batch_window: float = 0.05
+    """Seconds the converter waits for more documents before starting a run."""
 
 
 def get_settings() -> DocumentsSettings:

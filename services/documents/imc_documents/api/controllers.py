@@ -1,15 +1,22 @@
 """Documents HTTP controllers: the register and the files."""
 
+import html
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
 
 from imc_documents.db.models import Document as DocumentRow
+from imc_documents.domain.russian import format_date_official
 from imc_documents.services import register
+from imc_documents.services.batches import BatchService, NewItem, Progress
+from imc_documents.services.library import TemplateInfo, TemplateLibrary
+from imc_documents.services.papers import PAPERS, PaperService, RenderRequest
+from imc_documents.settings import DocumentsSettings
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
 from imc_shared.storage import FileStore
@@ -25,6 +32,11 @@ DOWNLOAD_NAMES = {
     "refusal_letter": "pismo",
     "council_protocol": "protokol",
     "council_extract": "vypiska",
+    "certificate": "sertifikat",
+    "internship_statement": "spravka",
+    "letter_of_thanks": "blagodarnost",
+    "order_regulation": "prikaz",
+    "order_site_leaders": "prikaz",
 }
 """File name stems of the downloads (ASCII; the UTF-8 name carries the number)."""
 
@@ -42,6 +54,11 @@ class Document(msgspec.Struct, kw_only=True):
     pdf_sha256: str
     docx_sha256: str
     created_at: datetime
+    verification_number: str | None = None
+    person_name: str = ""
+    template_version: str | None = None
+    source_key: str | None = None
+    revoked_at: datetime | None = None
 
     @classmethod
     def of(cls, row: DocumentRow) -> "Document":
@@ -88,4 +105,357 @@ class DocumentController(Controller):
                 f"filename*=UTF-8''{quote(download)}",
                 "x-checksum-sha256": digest,
             },
+        )
+
+
+class RenderBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``POST /documents/render``: a template and its data."""
+
+    template: str
+    """``certificate``, ``internship_statement`` or ``letter_of_thanks``."""
+    data: dict[str, Any]
+    source_key: str = ""
+    """What the document is made from (e.g. ``event:<id>:person:<id>``); the same key and
+    template version give the same document. The checksum of ``data`` when empty."""
+    organisation_id: UUID | None = None
+
+
+class RenderController(Controller):
+    """Documents rendered on request."""
+
+    path = "/documents/render"
+    tags = ["documents"]
+
+    @post("/", summary="Render a certificate, statement or letter (once per source)")
+    async def create(self, data: RenderBody, papers: PaperService) -> Response[Document]:
+        rendered = await papers.render(
+            RenderRequest(
+                template=data.template,
+                data=data.data,
+                source_key=data.source_key,
+                organisation_id=data.organisation_id,
+            )
+        )
+        return Response(
+            Document.of(rendered.document), status_code=201 if rendered.created else 200
+        )
+
+    @get("/templates", summary="Templates that can be rendered on request")
+    async def index(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "template": paper.name,
+                "title": paper.title,
+                "fields": [
+                    {"name": f.name, "required": f.required}
+                    for f in msgspec.structs.fields(paper.data_type)
+                ],
+                "verifiable": paper.verifiable,
+            }
+            for paper in PAPERS.values()
+        ]
+
+
+class RevokeBody(msgspec.Struct, kw_only=True):
+    """Why a document is revoked."""
+
+    reason: str
+
+
+class Verification(msgspec.Struct, kw_only=True):
+    """The result of a revocation."""
+
+    number: str
+    document_id: UUID
+    revoked_at: datetime | None
+    revoked_reason: str
+
+
+_PAGE = """<!doctype html>
+<html lang="ru"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Проверка документа {number}</title>
+<style>body{{font-family:"Times New Roman",serif;max-width:40em;margin:2em auto;padding:0 1em}}
+.ok{{color:#14622b}}.bad{{color:#a4161a}}dt{{font-weight:bold;margin-top:.6em}}</style>
+</head><body>
+<h1>Проверка подлинности документа</h1>
+{body}
+</body></html>
+"""
+
+
+def _page(number: str, body: str) -> str:
+    return _PAGE.format(number=html.escape(number), body=body)
+
+
+class VerifyController(Controller):
+    """The public verification page of certificates and statements."""
+
+    path = "/verify"
+    tags = ["verification"]
+
+    @get(
+        "/{number:str}", summary="Public page: is this document genuine?", media_type=MediaType.HTML
+    )
+    async def show(self, number: str, papers: PaperService) -> Response[str]:
+        document = await papers.verification(number)
+        shown = html.escape(number)
+        if document is None:
+            body = (
+                f'<p class="bad"><strong>Документ с номером {shown} не найден.</strong></p>'
+                "<p>Такой номер не выдавался. Проверьте, что номер введён без ошибок "
+                "(например, 7KQ2-M9XD), или обратитесь в выдавшую документ организацию.</p>"
+            )
+            return Response(_page(number, body), status_code=404, media_type=MediaType.HTML)
+        kind = PAPERS[document.kind].title if document.kind in PAPERS else document.title
+        if document.revoked_at is not None:
+            status = (
+                f'<p class="bad"><strong>Документ № {html.escape(document.number)} '
+                f"отозван</strong> {format_date_official(document.revoked_at.date())}"
+                + (
+                    f". Причина: {html.escape(document.revoked_reason)}"
+                    if document.revoked_reason
+                    else ""
+                )
+                + ". Он больше не подтверждает указанные в нём сведения.</p>"
+            )
+        else:
+            status = (
+                f'<p class="ok"><strong>Документ № {html.escape(document.number)} '
+                "подлинный и действителен.</strong></p>"
+            )
+        details = (
+            "<dl>"
+            f"<dt>Документ</dt><dd>{html.escape(kind)}</dd>"
+            f"<dt>Кому выдан</dt><dd>{html.escape(document.person_name)}</dd>"
+            f"<dt>Содержание</dt><dd>{html.escape(document.title)}</dd>"
+            f"<dt>Дата</dt><dd>{format_date_official(document.dated)}</dd>"
+            f"<dt>Выдан</dt><dd>{html.escape(document.district or '—')}</dd>"
+            "</dl>"
+        )
+        return Response(_page(number, status + details), media_type=MediaType.HTML)
+
+    @post("/{number:str}/revoke", summary="Revoke a document (staff)", status_code=200)
+    async def revoke(
+        self,
+        number: str,
+        data: RevokeBody,
+        request: Request[Any, Any, Any],
+        papers: PaperService,
+        settings: DocumentsSettings,
+    ) -> Verification:
+        if settings.staff_token and request.headers.get("x-staff-token") != settings.staff_token:
+            raise PermissionDeniedException(
+                "Отозвать документ может только сотрудник ИМЦ: нужен заголовок X-Staff-Token"
+            )
+        document = await papers.revoke(number, data.reason)
+        return Verification(
+            number=document.number,
+            document_id=document.id,
+            revoked_at=document.revoked_at,
+            revoked_reason=document.revoked_reason,
+        )
+
+
+class BatchItemBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One document of a bulk job."""
+
+    data: dict[str, Any]
+    source_key: str = ""
+    """E.g. ``event:<id>:person:<id>``; the checksum of ``data`` when empty."""
+
+
+class BatchBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``POST /batches``: many documents of one template."""
+
+    template: str
+    items: list[BatchItemBody]
+    key: str = ""
+    """The job's own key (e.g. ``event:<id>:certificates``); posting the same key or the
+    same items again returns the existing job."""
+    organisation_id: UUID | None = None
+
+
+class BatchFailure(msgspec.Struct, kw_only=True):
+    """An item that gave up."""
+
+    position: int
+    source_key: str
+    attempts: int
+    error: str
+
+
+class BatchView(msgspec.Struct, kw_only=True):
+    """A bulk job and its progress."""
+
+    id: UUID
+    template: str
+    status: str
+    """pending, running, done or failed (some items gave up: see ``failures``)."""
+    total: int
+    done: int
+    failed: int
+    pending: int
+    percent: int
+    failures: list[BatchFailure]
+    archive: str | None
+    """Path of the ZIP once the job is finished."""
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, progress: Progress) -> "BatchView":
+        """Map a progress report."""
+        batch = progress.batch
+        finished = batch.status in ("done", "failed")
+        return cls(
+            id=batch.id,
+            template=batch.template,
+            status=batch.status,
+            total=batch.total,
+            done=progress.done,
+            failed=progress.failed,
+            pending=progress.pending,
+            percent=progress.percent,
+            failures=[BatchFailure(**vars(f)) for f in progress.failures],
+            archive=f"/batches/{batch.id}/archive.zip" if finished else None,
+            created_at=batch.created_at,
+            finished_at=batch.finished_at,
+        )
+
+
+class BatchController(Controller):
+    """Bulk jobs: many documents of one template, with progress and a ZIP."""
+
+    path = "/batches"
+    tags = ["batches"]
+
+    @post("/", summary="Start a bulk job (returns the existing one for the same items)")
+    async def create(self, data: BatchBody, batches: BatchService) -> Response[BatchView]:
+        batch, created = await batches.create(
+            data.template,
+            [NewItem(data=item.data, source_key=item.source_key) for item in data.items],
+            key=data.key,
+            organisation_id=data.organisation_id,
+        )
+        view = BatchView.of(await batches.progress(batch.id))
+        return Response(view, status_code=202 if created else 200)
+
+    @get("/{batch_id:uuid}", summary="Progress of a bulk job")
+    async def show(self, batch_id: UUID, batches: BatchService) -> BatchView:
+        return BatchView.of(await batches.progress(batch_id))
+
+    @post("/{batch_id:uuid}/retry", summary="Try the failed items again", status_code=202)
+    async def retry(self, batch_id: UUID, batches: BatchService) -> BatchView:
+        return BatchView.of(await batches.retry(batch_id))
+
+    @get("/{batch_id:uuid}/archive.zip", summary="ZIP of a finished job's documents")
+    async def archive(self, batch_id: UUID, batches: BatchService) -> Response[bytes]:
+        batch, content = await batches.archive(batch_id)
+        name = f"{batch.template}-{batch.id}.zip"
+        return Response(
+            content,
+            media_type="application/zip",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+
+class TemplateVersionView(msgspec.Struct, kw_only=True):
+    """One uploaded version of a template."""
+
+    version: int
+    sha256: str
+    size: int
+    comment: str
+    active: bool
+    uploaded_at: datetime
+    file: str
+
+
+class TemplateView(msgspec.Struct, kw_only=True):
+    """A template: the version in force (0: built-in), its versions and its variables."""
+
+    template: str
+    title: str
+    active_version: int
+    versions: list[TemplateVersionView]
+    variables: list[str]
+
+    @classmethod
+    def of(cls, info: TemplateInfo) -> "TemplateView":
+        """Map the library's answer."""
+        return cls(
+            template=info.name,
+            title=info.title,
+            active_version=info.active_version,
+            versions=[
+                TemplateVersionView(
+                    version=v.version,
+                    sha256=v.sha256,
+                    size=v.size,
+                    comment=v.comment,
+                    active=v.active,
+                    uploaded_at=v.uploaded_at,
+                    file=f"/templates/{info.name}/versions/{v.version}/file.docx",
+                )
+                for v in info.versions
+            ],
+            variables=info.variables,
+        )
+
+
+class RollbackBody(msgspec.Struct, kw_only=True):
+    """Which version to put in force (0: the built-in template)."""
+
+    version: int
+
+
+class TemplateController(Controller):
+    """The district's templates: upload (checked), versions, rollback."""
+
+    path = "/templates"
+    tags = ["templates"]
+
+    @get("/", summary="Every template and the version in force")
+    async def index(self, library: TemplateLibrary) -> list[TemplateView]:
+        from imc_documents.services.library import TITLES
+
+        return [TemplateView.of(await library.info(name)) for name in TITLES]
+
+    @get("/{name:str}", summary="One template: versions and the variables it may use")
+    async def show(self, name: str, library: TemplateLibrary) -> TemplateView:
+        return TemplateView.of(await library.info(name))
+
+    @post(
+        "/{name:str}",
+        summary="Upload a replacement DOCX (request body); checked, then in force",
+        status_code=201,
+    )
+    async def create(
+        self,
+        name: str,
+        request: Request[Any, Any, Any],
+        library: TemplateLibrary,
+        comment: str = "",
+    ) -> TemplateView:
+        await library.upload(name, await request.body(), comment)
+        return TemplateView.of(await library.info(name))
+
+    @post(
+        "/{name:str}/rollback",
+        summary="Put an older version (0: built-in) in force",
+        status_code=200,
+    )
+    async def rollback(
+        self, name: str, data: RollbackBody, library: TemplateLibrary
+    ) -> TemplateView:
+        return TemplateView.of(await library.rollback(name, data.version))
+
+    @get("/{name:str}/versions/{version:int}/file.docx", summary="Download a version")
+    async def file(self, name: str, version: int, library: TemplateLibrary) -> Response[bytes]:
+        content = await library.version_file(name, version)
+        return Response(
+            content,
+            media_type=MEDIA_TYPES["docx"],
+            headers={"content-disposition": f'attachment; filename="{name}-v{version}.docx"'},
         )

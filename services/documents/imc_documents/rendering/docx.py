@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 
 class TemplateError(Exception):
@@ -34,6 +36,14 @@ class TemplateError(Exception):
         self.missing = missing
 
 
+@dataclass(frozen=True)
+class Image:
+    """A PNG picture to place where the template says ``{{ name }}``."""
+
+    png: bytes
+    width_mm: float
+
+
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
@@ -42,16 +52,32 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
-def render_docx(template_path: Path, context: Mapping[str, Any]) -> bytes:
+def render_docx(
+    template_path: Path | bytes,
+    context: Mapping[str, Any],
+    *,
+    images: Mapping[str, Image] | None = None,
+    name: str | None = None,
+) -> bytes:
     """Render a docxtpl template with ``context`` and return the DOCX bytes.
+
+    ``template_path`` is a template file or its bytes (an uploaded template;
+    ``name`` then names it in errors). ``images`` become docxtpl ``InlineImage``
+    variables (e.g. the QR code of a certificate: ``{{ qr }}`` in the template).
 
     Raises :class:`TemplateError` naming the variable when the template uses a
     variable that ``context`` does not define (Jinja ``StrictUndefined``), and
     when the template has a syntax error.
     """
-    template = DocxTemplate(template_path)
+    if isinstance(template_path, bytes):
+        template = DocxTemplate(io.BytesIO(template_path))
+        template_path = Path(name or "template.docx")
+    else:
+        template = DocxTemplate(template_path)
     env = _environment()
     values = dict(context)
+    for key, image in (images or {}).items():
+        values[key] = InlineImage(template, io.BytesIO(image.png), width=Mm(image.width_mm))
     try:
         missing = template.get_undeclared_template_variables(jinja_env=env, context=values)
     except jinja2.TemplateSyntaxError as exc:

@@ -5,8 +5,10 @@ Each document is rendered once per subject (``kind`` + ``subject_id``: the order
 decision, the meeting or the agenda item); a repeated message finds it and renders nothing.
 """
 
+import asyncio
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
 import structlog
@@ -27,7 +29,7 @@ from imc_documents.domain.letter import refusal_document
 from imc_documents.domain.order import InvalidOrder, order_document
 from imc_documents.domain.protocol import extract_document, protocol_document
 from imc_documents.rendering.docx import TemplateError, render_docx
-from imc_documents.rendering.pdf import PdfConverter
+from imc_documents.services.library import TemplateLibrary
 from imc_documents.settings import DocumentsSettings
 from imc_documents.templates import TEMPLATES_DIR
 from imc_shared.consumer import Rejected
@@ -48,6 +50,15 @@ def letterhead(settings: DocumentsSettings) -> Letterhead:
     )
 
 
+class Converter(Protocol):
+    """Turns DOCX bytes into PDF bytes (:class:`~imc_documents.rendering.pdf.PdfConverter`,
+    :class:`~imc_documents.rendering.pdf.WarmConverter`)."""
+
+    async def convert(self, docx: bytes) -> bytes:
+        """Convert one DOCX document."""
+        ...
+
+
 class DocumentWriter:
     """Renders documents into DOCX and PDF, stores and registers them, announces them."""
 
@@ -56,9 +67,11 @@ class DocumentWriter:
         *,
         settings: DocumentsSettings,
         store: FileStore,
-        converter: PdfConverter,
+        converter: Converter,
         templates: Path = TEMPLATES_DIR,
+        library: TemplateLibrary | None = None,
     ) -> None:
+        self.library = library
         self.settings = settings
         self.letterhead = letterhead(settings)
         self.store = store
@@ -93,29 +106,67 @@ class DocumentWriter:
     async def council_papers(
         self, session: AsyncSession, outbox: Outbox, envelope: Envelope[Any]
     ) -> list[Document]:
-        """The protocol of a council meeting and one extract per agenda item."""
+        """The protocol of a council meeting and one extract per agenda item.
+
+        The papers still missing are converted to PDF together (one LibreOffice run
+        with a batching converter) rather than one after another.
+        """
         meeting: CouncilMeetingHeld = envelope.payload
         specs = [protocol_document(meeting, self.letterhead)]
         specs += [extract_document(meeting, item, self.letterhead) for item in meeting.items]
-        return [await self.write(session, outbox, envelope, spec) for spec in specs]
+        return await self.write_many(session, outbox, envelope, specs)
 
     async def write(
         self, session: AsyncSession, outbox: Outbox, envelope: Envelope[Any], spec: DocumentSpec
     ) -> Document:
         """Render, store, register and announce ``spec`` unless it exists already."""
-        existing = await session.scalar(
-            sa.select(Document).where(
-                Document.kind == spec.kind, Document.subject_id == spec.subject_id
+        (document,) = await self.write_many(session, outbox, envelope, [spec])
+        return document
+
+    async def write_many(
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        envelope: Envelope[Any],
+        specs: Sequence[DocumentSpec],
+    ) -> list[Document]:
+        """Render, store, register and announce every spec that does not exist yet;
+        the PDFs of the new ones are converted concurrently (batched by the converter)."""
+        found: dict[int, Document] = {}
+        rendered: dict[int, bytes] = {}
+        for index, spec in enumerate(specs):
+            existing = await session.scalar(
+                sa.select(Document).where(
+                    Document.kind == spec.kind, Document.subject_id == spec.subject_id
+                )
             )
-        )
-        if existing is not None:
-            log.info("document exists, not rendered again", kind=spec.kind, id=str(existing.id))
-            return existing
-        try:
-            docx = render_docx(self.templates / spec.template, spec.context)
-        except TemplateError as error:
-            raise Rejected(str(error)) from error
-        pdf = await self.converter.convert(docx)
+            if existing is not None:
+                log.info("document exists, not rendered again", kind=spec.kind, id=str(existing.id))
+                found[index] = existing
+                continue
+            try:
+                template: Path | bytes = (
+                    await self.library.content(spec.template, session)
+                    if self.library is not None
+                    else self.templates / spec.template
+                )
+                rendered[index] = render_docx(template, spec.context, name=spec.template)
+            except TemplateError as error:
+                raise Rejected(str(error)) from error
+        pdfs = await asyncio.gather(*(self.converter.convert(docx) for docx in rendered.values()))
+        for (index, docx), pdf in zip(rendered.items(), pdfs, strict=True):
+            found[index] = await self._register(session, outbox, envelope, specs[index], docx, pdf)
+        return [found[index] for index in range(len(specs))]
+
+    async def _register(
+        self,
+        session: AsyncSession,
+        outbox: Outbox,
+        envelope: Envelope[Any],
+        spec: DocumentSpec,
+        docx: bytes,
+        pdf: bytes,
+    ) -> Document:
         docx_key, docx_sha = self.store.put(docx)
         pdf_key, pdf_sha = self.store.put(pdf)
         document = Document(

@@ -22,6 +22,18 @@ COUNCIL_PROTOCOL = TEMPLATES_DIR / "council_protocol.docx"
 COUNCIL_EXTRACT = TEMPLATES_DIR / "council_extract.docx"
 """Extract of one agenda item from the protocol."""
 
+CERTIFICATE = TEMPLATES_DIR / "certificate.docx"
+"""Certificate of participation in an event (with a QR code and a verification number)."""
+INTERNSHIP_STATEMENT = TEMPLATES_DIR / "internship_statement.docx"
+"""Statement that a teacher completed an internship (with a QR code and a number)."""
+LETTER_OF_THANKS = TEMPLATES_DIR / "letter_of_thanks.docx"
+"""Letter of thanks."""
+
+ORDER_REGULATION = TEMPLATES_DIR / "order_regulation.docx"
+"""Order approving a regulation, with the regulation as its appendix (seed 001)."""
+ORDER_SITE_LEADERS = TEMPLATES_DIR / "order_site_leaders.docx"
+"""Order appointing the leaders and co-leaders of methodical sites."""
+
 ALL_TEMPLATES = (
     ORDER_SITE_STATUS,
     ORDER_SITE_EXTENSION,
@@ -29,4 +41,9 @@ ALL_TEMPLATES = (
     REFUSAL_LETTER,
     COUNCIL_PROTOCOL,
     COUNCIL_EXTRACT,
+    CERTIFICATE,
+    INTERNSHIP_STATEMENT,
+    LETTER_OF_THANKS,
+    ORDER_REGULATION,
+    ORDER_SITE_LEADERS,
 )

@@ -29,9 +29,14 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from imc_documents.templates import (
+    CERTIFICATE,
     COUNCIL_EXTRACT,
     COUNCIL_PROTOCOL,
+    INTERNSHIP_STATEMENT,
+    LETTER_OF_THANKS,
+    ORDER_REGULATION,
     ORDER_SITE_EXTENSION,
+    ORDER_SITE_LEADERS,
     ORDER_SITE_STATUS,
     ORDER_SITE_TERMINATION,
     REFUSAL_LETTER,
@@ -597,6 +602,216 @@ def build_council_extract(path: Path = COUNCIL_EXTRACT) -> Path:
     return _save(doc, path)
 
 
+def _verification(doc: DocumentObject) -> None:
+    """The QR code beside the number and the address of the verification page."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    _no_borders(table._tbl)
+    widths = (Mm(30), TEXT_WIDTH - Mm(30))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    left, right = table.rows[0].cells
+    for cell, width in zip((left, right), widths, strict=True):
+        cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    left.paragraphs[0].paragraph_format.alignment = LEFT
+    left.paragraphs[0].add_run("{{ qr }}")
+    _cell_text(
+        right,
+        [
+            "Регистрационный № {{ number }}",
+            "Проверить подлинность: {{ verify_url }}",
+        ],
+        align=LEFT,
+    )
+    for paragraph in right.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(10)
+
+
+def _person_line(doc: DocumentObject, prefix: str) -> None:
+    """«должность, организация» under a name, each part only when given."""
+    _tag(doc, f"{{%p if {prefix}_position or {prefix}_organisation %}}")
+    _paragraph(
+        doc,
+        f"{{{{ {prefix}_position }}}}{{% if {prefix}_position and {prefix}_organisation %}}, "
+        f"{{% endif %}}{{{{ {prefix}_organisation }}}}",
+        align=CENTER,
+        first_line=None,
+    )
+    _tag(doc, "{%p endif %}")
+
+
+def _dated_signature(doc: DocumentObject) -> None:
+    blank = _empty(doc)
+    blank.paragraph_format.keep_with_next = True
+    blank.paragraph_format.space_after = Pt(14)
+    _signature_table(doc, "{{ signatory_position }}", "{{ signatory_initials }}")
+    _paragraph(
+        doc,
+        "{{ place }}{% if place %}, {% endif %}{{ issue_date_official }}",
+        align=LEFT,
+        first_line=None,
+        space_before=12,
+    )
+
+
+def build_certificate(path: Path = CERTIFICATE) -> Path:
+    """Build the certificate of participation to ``path``."""
+    doc = _new_document("Сертификат участника")
+    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
+    _tag(doc, "{%p if district_name %}")
+    _paragraph(doc, "{{ district_name }}", align=CENTER, first_line=None)
+    _tag(doc, "{%p endif %}")
+    title = _paragraph(doc, "СЕРТИФИКАТ", align=CENTER, first_line=None, bold=True, space_before=36)
+    title.runs[0].font.size = Pt(28)
+    _paragraph(doc, "участника", align=CENTER, first_line=None, bold=True, space_after=24)
+    _paragraph(doc, "Настоящий сертификат подтверждает, что", align=CENTER, first_line=None)
+    name = _paragraph(
+        doc, "{{ participant_name }}", align=CENTER, first_line=None, bold=True, space_before=12
+    )
+    name.runs[0].font.size = Pt(18)
+    _person_line(doc, "participant")
+    _paragraph(
+        doc,
+        "принял(а) участие в работе {{ event_form_genitive }} «{{ event_title }}»",
+        align=CENTER,
+        first_line=None,
+        space_before=12,
+    )
+    _paragraph(
+        doc,
+        "{{ event_period }}{% if hours_phrase %}, в объёме {{ hours_phrase }}.{% endif %}",
+        align=CENTER,
+        first_line=None,
+        space_after=24,
+    )
+    _dated_signature(doc)
+    _empty(doc)
+    _verification(doc)
+    return _save(doc, path)
+
+
+def build_internship_statement(path: Path = INTERNSHIP_STATEMENT) -> Path:
+    """Build the statement on a completed internship (справка) to ``path``."""
+    doc = _new_document("Справка о прохождении стажировки")
+    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
+    _paragraph(
+        doc, "СПРАВКА", align=CENTER, first_line=None, bold=True, space_before=12, space_after=6
+    )
+    _paragraph(doc, "о прохождении стажировки", align=CENTER, first_line=None, space_after=12)
+    date_line = _paragraph(
+        doc,
+        [Run("{{ issue_date_official }}	№ {{ number }}")],
+        align=LEFT,
+        first_line=None,
+        space_after=12,
+    )
+    date_line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    _paragraph(
+        doc,
+        "Настоящая справка подтверждает, что {{ participant_name }}, {{ participant_position }}"
+        " {{ participant_organisation }}, {{ period }} прошёл(а) стажировку на базе "
+        "{{ site_name }} по программе «{{ program_title }}» в объёме {{ hours_phrase }}.",
+    )
+    _paragraph(doc, "Справка выдана для предъявления по месту требования.")
+    _dated_signature(doc)
+    _empty(doc)
+    _verification(doc)
+    return _save(doc, path)
+
+
+def build_letter_of_thanks(path: Path = LETTER_OF_THANKS) -> Path:
+    """Build the letter of thanks to ``path``."""
+    doc = _new_document("Благодарственное письмо")
+    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
+    title = _paragraph(
+        doc, "БЛАГОДАРСТВЕННОЕ ПИСЬМО", align=CENTER, first_line=None, bold=True, space_before=36
+    )
+    title.runs[0].font.size = Pt(22)
+    name = _paragraph(
+        doc, "{{ recipient_name }}", align=CENTER, first_line=None, bold=True, space_before=24
+    )
+    name.runs[0].font.size = Pt(16)
+    _person_line(doc, "recipient")
+    _paragraph(doc, "{{ addressee }}", align=CENTER, first_line=None, space_before=18)
+    _paragraph(
+        doc,
+        "{{ authority }} выражает Вам искреннюю благодарность за {{ reason }}",
+        space_before=12,
+    )
+    _paragraph(doc, "Желаем Вам дальнейших профессиональных успехов!")
+    _dated_signature(doc)
+    _paragraph(doc, "Рег. № {{ number }}", align=LEFT, first_line=None, space_before=6).runs[
+        0
+    ].font.size = Pt(10)
+    return _save(doc, path)
+
+
+def _simple_order_footer(doc: DocumentObject) -> None:
+    blank = _empty(doc)
+    blank.paragraph_format.keep_with_next = True
+    blank.paragraph_format.space_after = Pt(14)
+    _signature_table(doc, "{{ signatory_position }}", "{{ signatory_initials }}")
+
+
+def build_order_regulation(path: Path = ORDER_REGULATION) -> Path:
+    """Build the order approving a regulation (as order No. 1531 in seed 001) to ``path``."""
+    doc = _new_document("Приказ об утверждении положения")
+    _order_header(doc)
+    _paragraph(doc, "{{ purpose }}", keep_with_next=True)
+    _paragraph(doc, "ПРИКАЗЫВАЮ:", align=LEFT, first_line=None, space_before=12, space_after=12)
+    _paragraph(doc, "1. Утвердить {{ regulation_title_accusative }} (приложение 1).")
+    _tag(doc, "{%p for point in points %}")
+    _paragraph(doc, "{{ loop.index + 1 }}. {{ point }}")
+    _tag(doc, "{%p endfor %}")
+    _paragraph(doc, "{{ points|length + 2 }}. {{ control_point }}", keep_with_next=True)
+    _simple_order_footer(doc)
+    _tag(doc, "{%p if appendix %}")
+    appendix = _paragraph(
+        doc,
+        "Приложение 1 к приказу от {{ order_date_official }} №\u00a0{{ order_number }}",
+        align=RIGHT,
+        first_line=None,
+    )
+    appendix.paragraph_format.page_break_before = True
+    _paragraph(doc, "ПОЛОЖЕНИЕ", align=CENTER, first_line=None, bold=True, space_before=12)
+    _paragraph(
+        doc, "{{ regulation_title }}", align=CENTER, first_line=None, bold=True, space_after=12
+    )
+    _tag(doc, "{%p for paragraph in appendix %}")
+    _paragraph(doc, "{{ paragraph }}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+    return _save(doc, path)
+
+
+def build_order_site_leaders(path: Path = ORDER_SITE_LEADERS) -> Path:
+    """Build the order appointing the leaders of methodical sites (000 §3.4–3.5) to ``path``."""
+    doc = _new_document("Приказ о назначении руководителей методических площадок")
+    _order_header(doc)
+    _paragraph(doc, "{{ purpose }}", keep_with_next=True)
+    _paragraph(doc, "ПРИКАЗЫВАЮ:", align=LEFT, first_line=None, space_before=12, space_after=12)
+    _paragraph(doc, "1. Назначить руководство методических площадок:")
+    _tag(doc, "{%p for site in sites %}")
+    _paragraph(
+        doc,
+        "1.{{ loop.index }}. {{ site.site }}: руководитель – {{ site.leader_name }}, "
+        "{{ site.leader_position }}{% if site.co_leader_name %}; соруководитель – "
+        "{{ site.co_leader_name }}, {{ site.co_leader_position }}{% endif %}{{ site.end }}",
+    )
+    _tag(doc, "{%p endfor %}")
+    _paragraph(
+        doc,
+        "2. Руководителям площадок обеспечить выполнение плана работы площадки и "
+        "представление отчёта о её деятельности.",
+    )
+    _paragraph(doc, "3. {{ control_point }}", keep_with_next=True)
+    _simple_order_footer(doc)
+    return _save(doc, path)
+
+
 BUILDERS = (
     build_order_site_status,
     build_order_site_extension,
@@ -604,6 +819,11 @@ BUILDERS = (
     build_refusal_letter,
     build_council_protocol,
     build_council_extract,
+    build_certificate,
+    build_internship_statement,
+    build_letter_of_thanks,
+    build_order_regulation,
+    build_order_site_leaders,
 )
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
