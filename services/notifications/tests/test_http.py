@@ -138,7 +138,12 @@ async def test_preferences_read_and_set(world: World) -> None:
     await with_messages(world.database)
     client = world.client
     shown = (await client.get(f"/preferences/{LEADER}")).json()
-    assert [t["topic"] for t in shown["topics"]] == ["applications", "deadlines", "documents", "events"]
+    assert [t["topic"] for t in shown["topics"]] == [
+        "applications",
+        "deadlines",
+        "documents",
+        "events",
+    ]
     assert all((t["channel"], t["cadence"]) == ("email", "immediate") for t in shown["topics"])
     assert shown["cadences"]["weekly"] == "Еженедельная сводка"
     changed = await client.put(
