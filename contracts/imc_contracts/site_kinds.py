@@ -156,6 +156,30 @@ def _rules_004(code: SiteKind, extra: str = "") -> SiteKindRules:
     )
 
 
+def _rules_002_intermunicipal(code: SiteKind, paragraph: str) -> SiteKindRules:
+    return SiteKindRules(
+        code=code,
+        title=SITE_KIND_TITLES[code],
+        regulation="Положение о межмуниципальном центре методического сопровождения (002)",
+        level="intermunicipal",
+        decided_by=f"начальник управления образованием города — центра ММЦ (пп. 8.2, {paragraph})",
+        order_issuer="centre_department",
+        min_term_months=1,
+        max_term_months=60,
+        term_citation="срок Положением (002) не установлен",
+        leader_rule="any_staff",
+        leader_citation="руководитель Положением (002) не определён; назначается из работников "
+        "организации",
+        co_leader_required=False,
+        extension_max_months=0,
+        extension_citation="продление Положением (002) не предусмотрено",
+        termination_grounds=("other",),
+        termination_citation="основания Положением (002) не перечислены",
+        eligibility=_002_ELIGIBILITY,
+        notes=_UNREGULATED_TERM + " Присваивается на межмуниципальном уровне.",
+    )
+
+
 SITE_KINDS: Final[dict[str, SiteKindRules]] = {
     "osmp": SiteKindRules(
         code="osmp",
@@ -243,48 +267,8 @@ SITE_KINDS: Final[dict[str, SiteKindRules]] = {
         eligibility=_002_ELIGIBILITY,
         notes=_UNREGULATED_TERM,
     ),
-    "intermunicipal_support": SiteKindRules(
-        code="intermunicipal_support",
-        title=SITE_KIND_TITLES["intermunicipal_support"],
-        regulation="Положение о межмуниципальном центре методического сопровождения (002)",
-        level="intermunicipal",
-        decided_by="начальник управления образованием города — центра ММЦ (пп. 8.2, 8.4)",
-        order_issuer="centre_department",
-        min_term_months=1,
-        max_term_months=60,
-        term_citation="срок Положением (002) не установлен",
-        leader_rule="any_staff",
-        leader_citation="руководитель Положением (002) не определён; назначается из работников "
-        "организации",
-        co_leader_required=False,
-        extension_max_months=0,
-        extension_citation="продление Положением (002) не предусмотрено",
-        termination_grounds=("other",),
-        termination_citation="основания Положением (002) не перечислены",
-        eligibility=_002_ELIGIBILITY,
-        notes=_UNREGULATED_TERM + " Присваивается на межмуниципальном уровне.",
-    ),
-    "intermunicipal_resource": SiteKindRules(
-        code="intermunicipal_resource",
-        title=SITE_KIND_TITLES["intermunicipal_resource"],
-        regulation="Положение о межмуниципальном центре методического сопровождения (002)",
-        level="intermunicipal",
-        decided_by="начальник управления образованием города — центра ММЦ (пп. 8.2, 8.5)",
-        order_issuer="centre_department",
-        min_term_months=1,
-        max_term_months=60,
-        term_citation="срок Положением (002) не установлен",
-        leader_rule="any_staff",
-        leader_citation="руководитель Положением (002) не определён; назначается из работников "
-        "организации",
-        co_leader_required=False,
-        extension_max_months=0,
-        extension_citation="продление Положением (002) не предусмотрено",
-        termination_grounds=("other",),
-        termination_citation="основания Положением (002) не перечислены",
-        eligibility=_002_ELIGIBILITY,
-        notes=_UNREGULATED_TERM + " Присваивается на межмуниципальном уровне.",
-    ),
+    "intermunicipal_support": _rules_002_intermunicipal("intermunicipal_support", "8.4"),
+    "intermunicipal_resource": _rules_002_intermunicipal("intermunicipal_resource", "8.5"),
 }
 
 

@@ -1,5 +1,7 @@
 """Use cases of an application: draft, submit, return, expert review, comments, withdrawal."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -64,6 +66,38 @@ def snapshot(application: Application) -> dict[str, Any]:
         "review_recommendation": application.review_recommendation,
         "site_id": application.site_id,
     }
+
+
+@asynccontextmanager
+async def transition(
+    session: AsyncSession, actor: Actor, application: Application, action: str, *, reason: str = ""
+) -> AsyncIterator[None]:
+    """Move ``application`` by ``action`` (409 if its state does not allow it), let the
+    body make the changes that go with it, then write the audit record of the step."""
+    before = snapshot(application)
+    application.status = application_step(application.status, action)
+    yield
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        entity="application",
+        entity_id=application.id,
+        action=action,
+        before=before,
+        after=snapshot(application),
+        reason=reason,
+        application_id=application.id,
+        site_id=application.site_id,
+    )
+
+
+async def step(
+    session: AsyncSession, actor: Actor, application: Application, action: str, *, reason: str = ""
+) -> None:
+    """A transition that changes nothing but the state."""
+    async with transition(session, actor, application, action, reason=reason):
+        pass
 
 
 def check_version(current: int, expected: int | None, what: str = "Заявка") -> None:
@@ -237,20 +271,8 @@ async def _submit(
             field="documents",
             details={"missing": missing},
         )
-    before = snapshot(application)
-    application.status = application_step(application.status, "submit")
-    application.submitted_at = datetime.now(UTC)
-    await session.flush()
-    audit.record(
-        session,
-        actor,
-        entity="application",
-        entity_id=application.id,
-        action="submit",
-        before=before,
-        after=snapshot(application),
-        application_id=application.id,
-    )
+    async with transition(session, actor, application, "submit"):
+        application.submitted_at = datetime.now(UTC)
     await outbox.put(
         session,
         APPLICATION_SUBMITTED,
@@ -290,26 +312,14 @@ async def edit_application(
     async with database.transaction() as session:
         application = await load(session, district, application_id, lock=True)
         check_version(application.version, version)
-        before = snapshot(application)
-        application.status = application_step(application.status, "edit")
-        if draft.topic is not None:
-            application.topic = check_topic(draft.topic)
-        if draft.applicant_email is not None:
-            application.applicant_email = _check_email(draft.applicant_email)
-        if draft.eligibility is not None:
-            application.checklist = checklist.answer(application.checklist, draft.eligibility)
-        _store_documents(session, application, checked, store)
-        await session.flush()
-        audit.record(
-            session,
-            actor,
-            entity="application",
-            entity_id=application.id,
-            action="edit",
-            before=before,
-            after=snapshot(application) | {"topic": application.topic},
-            application_id=application.id,
-        )
+        async with transition(session, actor, application, "edit"):
+            if draft.topic is not None:
+                application.topic = check_topic(draft.topic)
+            if draft.applicant_email is not None:
+                application.applicant_email = _check_email(draft.applicant_email)
+            if draft.eligibility is not None:
+                application.checklist = checklist.answer(application.checklist, draft.eligibility)
+            _store_documents(session, application, checked, store)
     return await get_application(
         database=database, district=district, application_id=application_id
     )
@@ -353,28 +363,15 @@ async def return_application(
     async with database.transaction() as session:
         application = await load(session, district, application_id, lock=True)
         check_version(application.version, version)
-        before = snapshot(application)
-        application.status = application_step(application.status, "return")
-        session.add(
-            Comment(
-                application_id=application.id,
-                visibility="applicant",
-                author=actor.name,
-                text=text,
+        async with transition(session, actor, application, "return", reason=text):
+            session.add(
+                Comment(
+                    application_id=application.id,
+                    visibility="applicant",
+                    author=actor.name,
+                    text=text,
+                )
             )
-        )
-        await session.flush()
-        audit.record(
-            session,
-            actor,
-            entity="application",
-            entity_id=application.id,
-            action="return",
-            before=before,
-            after=snapshot(application),
-            reason=text,
-            application_id=application.id,
-        )
         await outbox.put(
             session,
             APPLICATION_RETURNED,
@@ -414,21 +411,9 @@ async def start_review(
     async with database.transaction() as session:
         application = await load(session, district, application_id, lock=True)
         check_version(application.version, version)
-        before = snapshot(application)
-        application.status = application_step(application.status, "start_review")
-        application.reviewer_id = reviewer.id
-        application.reviewer_name = reviewer.full_name
-        await session.flush()
-        audit.record(
-            session,
-            actor,
-            entity="application",
-            entity_id=application.id,
-            action="start_review",
-            before=before,
-            after=snapshot(application),
-            application_id=application.id,
-        )
+        async with transition(session, actor, application, "start_review"):
+            application.reviewer_id = reviewer.id
+            application.reviewer_name = reviewer.full_name
     return await get_application(
         database=database, district=district, application_id=application_id
     )
@@ -459,23 +444,10 @@ async def conclude_review(
     async with database.transaction() as session:
         application = await load(session, district, application_id, lock=True)
         check_version(application.version, version)
-        before = snapshot(application)
-        application.status = application_step(application.status, "conclude_review")
-        application.review_conclusion = text
-        application.review_recommendation = recommendation
-        application.checklist = checklist.confirm(application.checklist, confirmed)
-        await session.flush()
-        audit.record(
-            session,
-            actor,
-            entity="application",
-            entity_id=application.id,
-            action="conclude_review",
-            before=before,
-            after=snapshot(application),
-            reason=text,
-            application_id=application.id,
-        )
+        async with transition(session, actor, application, "conclude_review", reason=text):
+            application.review_conclusion = text
+            application.review_recommendation = recommendation
+            application.checklist = checklist.confirm(application.checklist, confirmed)
     return await get_application(
         database=database, district=district, application_id=application_id
     )
@@ -494,20 +466,7 @@ async def withdraw_application(
     async with database.transaction() as session:
         application = await load(session, district, application_id, lock=True)
         check_version(application.version, version)
-        before = snapshot(application)
-        application.status = application_step(application.status, "withdraw")
-        await session.flush()
-        audit.record(
-            session,
-            actor,
-            entity="application",
-            entity_id=application.id,
-            action="withdraw",
-            before=before,
-            after=snapshot(application),
-            reason=reason.strip(),
-            application_id=application.id,
-        )
+        await step(session, actor, application, "withdraw", reason=reason.strip())
     return await get_application(
         database=database, district=district, application_id=application_id
     )

@@ -13,9 +13,9 @@ from imc_applications.db.models import AgendaItem, Application, Decision, Meetin
 from imc_applications.domain import council as rules
 from imc_applications.domain import terms
 from imc_applications.domain.leadership import check_co_leader, check_leader
-from imc_applications.domain.lifecycle import application_step, site_step
+from imc_applications.domain.lifecycle import site_step
 from imc_applications.services import audit
-from imc_applications.services.applications import check_version, load, snapshot
+from imc_applications.services.applications import check_version, load, step, transition
 from imc_applications.services.audit import Actor
 from imc_applications.services.registry_client import RegistryClient
 from imc_contracts import (
@@ -258,7 +258,11 @@ async def add_item(
             if len(title) < 5:
                 raise InvalidInput("Сформулируйте вопрос повестки", field="title")
             item.title = title
-            item.site_id = data.site_id
+            if data.site_id is not None:
+                site = await _site(session, district, data.site_id)
+                item.site_id = site.id
+                item.organisation_id = site.organisation_id
+                item.organisation_short_name = site.organisation_short_name
             item.proposal = {"text": data.text.strip()}
         session.add(item)
         meeting.items.append(item)
@@ -295,44 +299,37 @@ async def _propose_assignment(
     start = terms.check_term_start(data.term_start or meeting.held_on, meeting.held_on)
     check_leader(kind, application.organisation_id, leader.candidate())
     check_co_leader(kind, co_leader.candidate() if co_leader else None)
-    before = snapshot(application)
-    application.status = application_step(application.status, "schedule")
-    item.application_id = application.id
-    item.organisation_id = application.organisation_id
-    item.organisation_short_name = application.organisation_short_name
-    item.title = (
-        f"О присвоении статуса «{kind.title}» {application.organisation_short_name} "
-        f"по теме «{application.topic}»"
-    )
-    item.proposal = {
-        "site_kind": application.site_kind,
-        "term_months": months,
-        "term_start": start.isoformat(),
-        "leader": {
-            "id": str(leader.id),
-            "full_name": leader.full_name,
-            "position": leader.position,
-        },
-        "co_leader": {
-            "id": str(co_leader.id),
-            "full_name": co_leader.full_name,
-            "position": co_leader.position,
-        }
-        if co_leader
-        else None,
-    }
-    await session.flush()
-    audit.record(
+    async with transition(
         session,
         actor,
-        entity="application",
-        entity_id=application.id,
-        action="schedule",
-        before=before,
-        after=snapshot(application),
+        application,
+        "schedule",
         reason=f"заседание № {meeting.protocol_number} от {meeting.held_on:%d.%m.%Y}",
-        application_id=application.id,
-    )
+    ):
+        item.application_id = application.id
+        item.organisation_id = application.organisation_id
+        item.organisation_short_name = application.organisation_short_name
+        item.title = (
+            f"О присвоении статуса «{kind.title}» {application.organisation_short_name} "
+            f"по теме «{application.topic}»"
+        )
+        item.proposal = {
+            "site_kind": application.site_kind,
+            "term_months": months,
+            "term_start": start.isoformat(),
+            "leader": {
+                "id": str(leader.id),
+                "full_name": leader.full_name,
+                "position": leader.position,
+            },
+            "co_leader": {
+                "id": str(co_leader.id),
+                "full_name": co_leader.full_name,
+                "position": co_leader.position,
+            }
+            if co_leader
+            else None,
+        }
 
 
 async def _propose_site_change(
@@ -392,19 +389,7 @@ async def remove_item(
             raise Conflict("По вопросу уже проголосовали", field="item_id")
         if item.application_id is not None:
             application = await load(session, district, item.application_id, lock=True)
-            before = snapshot(application)
-            application.status = application_step(application.status, "unschedule")
-            await session.flush()
-            audit.record(
-                session,
-                actor,
-                entity="application",
-                entity_id=application.id,
-                action="unschedule",
-                before=before,
-                after=snapshot(application),
-                application_id=application.id,
-            )
+            await step(session, actor, application, "unschedule")
         meeting.items.remove(item)
         await session.delete(item)
         await session.flush()
@@ -553,48 +538,35 @@ async def _decide_application(
 ) -> None:
     assert item.application_id is not None
     application = await load(session, district, item.application_id, lock=True)
-    before = snapshot(application)
     action = "approve" if item.adopted else "refuse"
-    application.status = application_step(application.status, action)
-    decision = Decision(
-        id=item.id,
-        application_id=application.id,
-        meeting_id=meeting.id,
-        outcome="assigned" if item.adopted else "refused",
-        decided_on=meeting.held_on,
-        council_protocol=protocol_reference(meeting),
-    )
-    if item.adopted:
-        proposal = item.proposal
-        months = int(proposal["term_months"])
-        start = date.fromisoformat(proposal["term_start"])
-        decision.term_months = months
-        decision.term_years = months // 12 if months % 12 == 0 else None
-        decision.term_start = start
-        decision.term_end = terms.term_end(start, months)
-        decision.leader_id = UUID(proposal["leader"]["id"])
-        decision.leader_name = proposal["leader"]["full_name"]
-        decision.leader_position = proposal["leader"]["position"]
-        if proposal.get("co_leader"):
-            decision.co_leader_id = UUID(proposal["co_leader"]["id"])
-            decision.co_leader_name = proposal["co_leader"]["full_name"]
-            decision.co_leader_position = proposal["co_leader"]["position"]
-    else:
-        decision.reason = item.decision_text.split("Причина: ", 1)[-1]
-    session.add(decision)
-    application.decision = decision
-    await session.flush()
-    audit.record(
-        session,
-        actor,
-        entity="application",
-        entity_id=application.id,
-        action=action,
-        before=before,
-        after=snapshot(application),
-        reason=item.decision_text,
-        application_id=application.id,
-    )
+    async with transition(session, actor, application, action, reason=item.decision_text):
+        decision = Decision(
+            id=item.id,
+            application_id=application.id,
+            meeting_id=meeting.id,
+            outcome="assigned" if item.adopted else "refused",
+            decided_on=meeting.held_on,
+            council_protocol=protocol_reference(meeting),
+        )
+        if item.adopted:
+            proposal = item.proposal
+            months = int(proposal["term_months"])
+            start = date.fromisoformat(proposal["term_start"])
+            decision.term_months = months
+            decision.term_years = months // 12 if months % 12 == 0 else None
+            decision.term_start = start
+            decision.term_end = terms.term_end(start, months)
+            decision.leader_id = UUID(proposal["leader"]["id"])
+            decision.leader_name = proposal["leader"]["full_name"]
+            decision.leader_position = proposal["leader"]["position"]
+            if proposal.get("co_leader"):
+                decision.co_leader_id = UUID(proposal["co_leader"]["id"])
+                decision.co_leader_name = proposal["co_leader"]["full_name"]
+                decision.co_leader_position = proposal["co_leader"]["position"]
+        else:
+            decision.reason = item.decision_text.split("Причина: ", 1)[-1]
+        session.add(decision)
+        application.decision = decision
     await outbox.put(session, DECISION_MADE, decision_message(application, decision))
 
 

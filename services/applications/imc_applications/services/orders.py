@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_applications.db.models import AgendaItem, Meeting, Order, OrderJournal, Site
-from imc_applications.domain.lifecycle import application_step
-from imc_applications.services import audit, sites
-from imc_applications.services.applications import load, snapshot
+from imc_applications.services import sites
+from imc_applications.services.applications import load, transition
 from imc_applications.services.audit import Actor
 from imc_applications.services.council import protocol_reference
 from imc_applications.settings import IssuerSettings
@@ -112,24 +111,11 @@ async def issue_order(
         )
         site_before: dict[str, Any] = {}
         if kind == "assignment":
-            before = snapshot(application)
-            application.status = application_step(application.status, "issue_order")
-            site = sites.activate(session, application, item, order, report_interval)
-            application.site_id = site.id
-            order.site_id = site.id
-            await session.flush()
-            audit.record(
-                session,
-                actor,
-                entity="application",
-                entity_id=application.id,
-                action="issue_order",
-                before=before,
-                after=snapshot(application),
-                reason=f"приказ № {number} от {order_date:%d.%m.%Y}",
-                application_id=application.id,
-                site_id=site.id,
-            )
+            reason = f"приказ № {number} от {order_date:%d.%m.%Y}"
+            async with transition(session, actor, application, "issue_order", reason=reason):
+                site = sites.activate(session, application, item, order, report_interval)
+                application.site_id = site.id
+                order.site_id = site.id
         elif kind == "extension":
             site_before = sites.site_snapshot(site)
             sites.extend(site, item, order, report_interval)
