@@ -3,6 +3,17 @@
 from imc_contracts import names
 from imc_contracts.envelope import Envelope, MessageType, encode, new_message_id
 from imc_contracts.messages import (
+    EVENT_CHANGED,
+    HEARTBEAT,
+    PARTICIPATION_CHANGED,
+    PLAN_CHANGED,
+    RESYNC_REQUESTED,
+    EventChanged,
+    Heartbeat,
+    ParticipationChanged,
+    PlanChanged,
+    PlanItemState,
+    ResyncRequested,
     ALL_MESSAGES,
     APPLICATION_RETURNED,
     APPLICATION_SUBMITTED,
@@ -42,6 +53,17 @@ from imc_contracts.messages import (
 )
 
 __all__ = [
+    "EVENT_CHANGED",
+    "HEARTBEAT",
+    "PARTICIPATION_CHANGED",
+    "PLAN_CHANGED",
+    "RESYNC_REQUESTED",
+    "EventChanged",
+    "Heartbeat",
+    "ParticipationChanged",
+    "PlanChanged",
+    "PlanItemState",
+    "ResyncRequested",
     "ALL_MESSAGES",
     "APPLICATION_RETURNED",
     "APPLICATION_SUBMITTED",

@@ -26,6 +26,11 @@ _PERSON = UUID("0192f5a0-0000-7000-8000-000000000007")
 _ORDER = UUID("0192f5a0-0000-7000-8000-000000000008")
 _MEETING = UUID("0192f5a0-0000-7000-8000-000000000009")
 _REPORT = UUID("0192f5a0-0000-7000-8000-00000000000a")
+_EVENT = UUID("0192f5a0-0000-7000-8000-00000000000b")
+_REGISTRATION = UUID("0192f5a0-0000-7000-8000-00000000000c")
+_PLAN = UUID("0192f5a0-0000-7000-8000-00000000000d")
+_PLAN_ITEM = UUID("0192f5a0-0000-7000-8000-00000000000e")
+_RESYNC = UUID("0192f5a0-0000-7000-8000-00000000000f")
 _CORRELATION = UUID("0192f5a0-0000-7000-8000-0000000000c0")
 _LEADER = m.Leader(full_name="Иванова Ольга Петровна", position="заместитель директора по УВР")
 _CO_LEADER = m.Leader(full_name="Петрова Анна Сергеевна", position="методист МБУ ИМЦ УО")
@@ -100,6 +105,7 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         order_number="45-од",
         order_date=date(2026, 10, 15),
         decision_id=_DECISION,
+        version=1,
     ),
     m.DOCUMENT_GENERATED.routing_key: m.DocumentGenerated(
         document_id=_DOC,
@@ -233,6 +239,61 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         "грамотности на уроках математики». Место проведения: МБОУ «Яйская СОШ № 1», "
         "кабинет 21.",
         recipients=(m.ReminderRecipient(person_id=_PERSON, full_name="Иванова Ольга Петровна"),),
+    ),
+    m.EVENT_CHANGED.routing_key: m.EventChanged(
+        event_id=_EVENT,
+        version=3,
+        title="Формирование функциональной грамотности: читательская грамотность",
+        form="seminar",
+        form_title="семинар",
+        level="municipal",
+        organiser_kind="site",
+        organiser_id=_SITE,
+        organiser_name=_SHORT_NAME,
+        venue="пгт Яя, ул. Школьная, 1, актовый зал",
+        online_url="",
+        starts_at=datetime(2026, 12, 10, 7, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 10, 10, 0, tzinfo=UTC),
+        capacity=30,
+        hours=3,
+        audience_subjects=("русский язык", "литература"),
+        audience_categories=("teacher",),
+        status="planned",
+        registered=12,
+        waiting=0,
+        attended=0,
+    ),
+    m.PARTICIPATION_CHANGED.routing_key: m.ParticipationChanged(
+        registration_id=_REGISTRATION,
+        version=2,
+        event_id=_EVENT,
+        organisation_id=_ORG,
+        organisation_short_name=_SHORT_NAME,
+        subjects=("русский язык",),
+        status="confirmed",
+        attended=True,
+        hours_credited=3,
+    ),
+    m.PLAN_CHANGED.routing_key: m.PlanChanged(
+        plan_id=_PLAN,
+        version=5,
+        kind="imc",
+        title="План работы МБУ ИМЦ УО на 2026/2027 учебный год",
+        school_year="2026/2027",
+        subject="",
+        status="approved",
+        items=(
+            m.PlanItemState(
+                item_id=_PLAN_ITEM,
+                title="Семинар для заместителей директоров по УВР",
+                deadline=date(2026, 11, 30),
+                done_on=date(2026, 11, 20),
+            ),
+        ),
+    ),
+    m.HEARTBEAT.routing_key: m.Heartbeat(sequence=42, interval_seconds=15, outbox_backlog=0),
+    m.RESYNC_REQUESTED.routing_key: m.ResyncRequested(
+        request_id=_RESYNC, districts=("yaya",), reason="свод центра восстановлен с нуля"
     ),
     m.ROADMAP_OPENED.routing_key: m.RoadmapOpened(
         roadmap_id=_ROADMAP,

@@ -144,6 +144,11 @@ class SiteStatusChanged(msgspec.Struct, frozen=True, kw_only=True):
     decision_id: UUID
     reason: str = ""
     """Why the status changed, in Russian (the order, the grounds or the term's end)."""
+    version: int = 0
+    """The site's change counter in its district (grows by one per change; 0 from
+    publishers that predate it). Readers keep the highest version they saw, so the
+    result is the same whatever the order or number of arrivals; a resync re-sends the
+    current version, which changes nothing where it is already known."""
 
 
 class GeneratedFile(msgspec.Struct, frozen=True, kw_only=True):
@@ -349,6 +354,111 @@ class RoadmapOpened(msgspec.Struct, frozen=True, kw_only=True):
     title: str
 
 
+EventStatus = Literal["planned", "cancelled"]
+RegistrationStatus = Literal["confirmed", "waiting", "cancelled"]
+
+
+class EventChanged(msgspec.Struct, frozen=True, kw_only=True):
+    """An event of a district's (or the centre's) calendar was created or changed.
+
+    The whole current state, versioned: readers keep the highest ``version`` per
+    ``event_id``. Counts of registrations travel here; who registered does not.
+    """
+
+    event_id: UUID
+    version: int
+    title: str
+    form: str
+    """Form code of the scheduling service (seminar, master_class, ...)."""
+    form_title: str
+    level: str
+    organiser_kind: str
+    organiser_id: UUID | None
+    organiser_name: str
+    venue: str
+    online_url: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    hours: int
+    audience_subjects: tuple[str, ...] = ()
+    audience_categories: tuple[str, ...] = ()
+    status: EventStatus
+    registered: int = 0
+    """Confirmed registrations."""
+    waiting: int = 0
+    attended: int = 0
+    intermunicipal: bool = False
+    """Organised by the centre for every district (002 §6, §8)."""
+
+
+class ParticipationChanged(msgspec.Struct, frozen=True, kw_only=True):
+    """A registration for an event changed: registered, moved from the waiting list,
+    cancelled, attended, hours credited.
+
+    No name or contact of the participant: only the school and the event's subjects,
+    which is what the centre counts (participation per district, school and subject).
+    """
+
+    registration_id: UUID
+    version: int
+    event_id: UUID
+    organisation_id: UUID | None
+    organisation_short_name: str
+    subjects: tuple[str, ...] = ()
+    status: RegistrationStatus
+    attended: bool
+    hours_credited: int
+
+
+class PlanItemState(msgspec.Struct, frozen=True, kw_only=True):
+    """One item of a work plan and whether it is fulfilled."""
+
+    item_id: UUID
+    title: str
+    deadline: date | None
+    done_on: date | None = None
+
+
+class PlanChanged(msgspec.Struct, frozen=True, kw_only=True):
+    """A work plan (of the IMC, the ММЦ or a subject association) was created, changed,
+    approved or had an item fulfilled. The whole current plan, versioned."""
+
+    plan_id: UUID
+    version: int
+    kind: str
+    title: str
+    school_year: str
+    subject: str
+    status: str
+    items: tuple[PlanItemState, ...] = ()
+
+
+class Heartbeat(msgspec.Struct, frozen=True, kw_only=True):
+    """A district's periodic sign of life, for the centre's link status.
+
+    Its ``occurred_at`` against the time the centre receives it gives the link's lag;
+    a silence longer than a few intervals means the link (or the district) is down.
+    """
+
+    sequence: int
+    """Counts up from 1 each time the publishing process starts."""
+    interval_seconds: int
+    outbox_backlog: int = 0
+    """Messages written in the district but not yet handed to its broker."""
+
+
+class ResyncRequested(msgspec.Struct, frozen=True, kw_only=True):
+    """The centre asks districts to send their current state again (a centre rebuilt
+    from empty, or a district joining late). Every district service re-publishes the
+    current version of what it shares; versioned readers make the repeats harmless."""
+
+    request_id: UUID
+    districts: tuple[str, ...] = ()
+    """District codes asked; empty means every district."""
+    reason: str = ""
+
+
 ORGANISATION_UPSERTED = MessageType(
     "registry.organisation.upserted",
     1,
@@ -436,6 +546,37 @@ EVENT_REMINDER = MessageType(
     "An event is near: its registered participants are reminded.",
 )
 
+EVENT_CHANGED = MessageType(
+    "scheduling.event.changed",
+    1,
+    EventChanged,
+    "An event was created or changed (whole state, versioned).",
+)
+PARTICIPATION_CHANGED = MessageType(
+    "scheduling.participation.changed",
+    1,
+    ParticipationChanged,
+    "A registration for an event changed (no personal data; versioned).",
+)
+PLAN_CHANGED = MessageType(
+    "scheduling.plan.changed",
+    1,
+    PlanChanged,
+    "A work plan was created, changed or fulfilled (whole state, versioned).",
+)
+HEARTBEAT = MessageType(
+    "federation.link.heartbeat",
+    1,
+    Heartbeat,
+    "A district's periodic sign of life, for the centre's link status.",
+)
+RESYNC_REQUESTED = MessageType(
+    "federation.resync.requested",
+    1,
+    ResyncRequested,
+    "The centre asks districts to re-send their current state.",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
@@ -451,5 +592,10 @@ ALL_MESSAGES: tuple[MessageType, ...] = (
     SITE_STATUS_CHANGED,
     DOCUMENT_GENERATED,
     ROADMAP_OPENED,
+    EVENT_CHANGED,
+    PARTICIPATION_CHANGED,
+    PLAN_CHANGED,
+    HEARTBEAT,
+    RESYNC_REQUESTED,
 )
 BY_ROUTING_KEY = {m.routing_key: m for m in ALL_MESSAGES}

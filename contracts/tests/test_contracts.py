@@ -84,3 +84,62 @@ def test_every_site_kind_has_rules_and_every_ground_a_title() -> None:
         assert "other" in rules.termination_grounds
         assert set(rules.termination_grounds) <= set(TERMINATION_GROUNDS)
         assert rules.eligibility
+
+
+def _field_paths(struct_type: type) -> set[str]:
+    """Dotted paths of every field of a payload Struct, nested Structs included."""
+    import msgspec.inspect as mi
+
+    def walk(info: mi.Type, prefix: str) -> set[str]:
+        if isinstance(info, mi.UnionType):
+            return set().union(*(walk(t, prefix) for t in info.types))
+        if isinstance(info, mi.VarTupleType | mi.TupleType | mi.ListType):
+            item = info.item_type if hasattr(info, "item_type") else None
+            return walk(item, prefix) if item is not None else set()
+        if isinstance(info, mi.StructType):
+            paths: set[str] = set()
+            for f in info.fields:
+                path = f"{prefix}{f.name}"
+                paths.add(path)
+                paths |= walk(f.type, f"{path}.")
+            return paths
+        return set()
+
+    return walk(mi.type_info(struct_type), "")
+
+
+@pytest.mark.parametrize(
+    "crossing",
+    [
+        *__import__("imc_contracts.federation").federation.UPWARD,
+        *__import__("imc_contracts.federation").federation.DOWNWARD,
+    ],
+    ids=lambda c: c.routing_key,
+)
+def test_a_message_crossing_a_link_carries_only_allowlisted_fields(crossing):
+    carried = _field_paths(crossing.message.payload)
+    assert carried - crossing.fields == set(), (
+        f"{crossing.routing_key} carries fields not allowed over the link; "
+        "add them to imc_contracts.federation with a reason, or leave them out"
+    )
+    assert set(crossing.personal) <= crossing.fields
+
+
+def test_the_allowlist_check_catches_a_new_field():
+    from imc_contracts.federation import upward
+
+    crossing = upward(SITE_STATUS_CHANGED.routing_key)
+    assert crossing is not None
+
+    class Leaky(msgspec.Struct):
+        site_id: UUID
+        leader_phone: str
+
+    assert _field_paths(Leaky) - crossing.fields == {"leader_phone"}
+
+
+def test_personal_registry_data_never_crosses_upward():
+    from imc_contracts import PERSON_UPSERTED
+    from imc_contracts.federation import UPWARD_KEYS
+
+    assert PERSON_UPSERTED.routing_key not in UPWARD_KEYS
