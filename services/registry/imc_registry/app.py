@@ -14,6 +14,7 @@ from imc_registry.api.controllers import (
 )
 from imc_registry.messaging.handlers import subscribe
 from imc_registry.settings import RegistrySettings, get_settings
+from imc_shared.heartbeat import HeartbeatSender
 from imc_shared.runtime import Runtime
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
@@ -21,8 +22,19 @@ MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 
 def create_app(settings: RegistrySettings | None = None) -> Litestar:
     """Build the registry: its runtime, subscribers and HTTP app."""
-    runtime = Runtime(settings or get_settings(), migrations=MIGRATIONS)
-    subscribe(runtime.consumers, outbox=runtime.outbox, district=runtime.settings.district)
+    settings = settings or get_settings()
+    runtime = Runtime(settings, migrations=MIGRATIONS)
+    subscribe(runtime.consumers, outbox=runtime.outbox, district=settings.district)
+    if settings.heartbeat_seconds > 0:
+        runtime.workers.append(
+            HeartbeatSender(
+                runtime.publisher,
+                runtime.relay,
+                district=settings.district,
+                source=settings.service,
+                interval=settings.heartbeat_seconds,
+            )
+        )
     return runtime.http_app(
         [
             OrganisationController,

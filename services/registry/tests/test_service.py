@@ -13,9 +13,11 @@ from imc_contracts import (
     ORDER_ISSUED,
     ORGANISATION_UPSERTED,
     PERSON_UPSERTED,
+    RESYNC_REQUESTED,
     SITE_EXPIRED,
     SITE_STATUS_CHANGED,
     OrderIssued,
+    ResyncRequested,
     SiteExpired,
 )
 from imc_contracts.examples import example
@@ -461,10 +463,10 @@ async def test_orders_assign_extend_terminate_once_each(database: Database, outb
     ]
 
     changes = await payloads(database, SITE_STATUS_CHANGED.routing_key)
-    assert [(c["status"], c["previous_status"]) for c in changes] == [
-        ("active", None),
-        ("extended", "active"),
-        ("terminated", "extended"),
+    assert [(c["status"], c["previous_status"], c["version"]) for c in changes] == [
+        ("active", None, 1),
+        ("extended", "active", 2),
+        ("terminated", "extended", 3),
     ]
     assert changes[1]["term_end"] == "2029-10-14"
     assert changes[1]["reason"] == entries[1].reason
@@ -511,3 +513,40 @@ async def test_messages_about_other_districts_are_rejected(
     async with database.sessions() as session:
         assert (await session.scalar(sa.select(sa.func.count()).select_from(Site))) == 0
     assert await payloads(database, SITE_STATUS_CHANGED.routing_key) == []
+
+
+async def test_a_resync_resends_every_site_at_its_current_version(
+    database: Database, outbox: Outbox
+) -> None:
+    school = await add(database, outbox, dict(SCHOOL))
+    await apply(database, outbox, order_envelope(school))
+    await apply(
+        database,
+        outbox,
+        order_envelope(
+            school,
+            order_id=uuid4(),
+            kind="extension",
+            number="12-од",
+            order_date=date(2028, 9, 1),
+            term_end=date(2029, 10, 14),
+            decision_id=uuid4(),
+        ),
+    )
+    before = await payloads(database, SITE_STATUS_CHANGED.routing_key)
+
+    async def resync(districts: tuple[str, ...]) -> int:
+        request = RESYNC_REQUESTED.new(
+            ResyncRequested(request_id=uuid4(), districts=districts),
+            district="centre",
+            source="federation",
+        )
+        async with database.transaction() as session:
+            return await sites.resend_sites(session, outbox, DISTRICT, request)
+
+    assert await resync(("mariinsk",)) == 0  # asked of another district only
+    assert await resync(()) == 1
+    after = await payloads(database, SITE_STATUS_CHANGED.routing_key)
+    assert len(after) == len(before) + 1
+    assert after[-1] == before[-1]  # same state, same version: a no-op for the centre
+    assert after[-1]["version"] == 2

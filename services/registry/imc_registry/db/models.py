@@ -71,6 +71,8 @@ class Site(Base):
     last_decision_id: Mapped[UUID]
     """The decision the last order confirmed."""
     last_order_id: Mapped[UUID | None]
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Counts the announced changes; SITE_STATUS_CHANGED carries it for versioned readers."""
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sites", lazy="joined")

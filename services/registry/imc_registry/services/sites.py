@@ -17,6 +17,7 @@ from imc_contracts import (
     Envelope,
     Leader,
     OrderIssued,
+    ResyncRequested,
     SiteExpired,
     SiteStatusChanged,
 )
@@ -61,6 +62,7 @@ def status_message(site: Site, previous: str | None, reason: str) -> SiteStatusC
         order_date=site.order_date,
         decision_id=site.last_decision_id,
         reason=reason,
+        version=site.version,
     )
 
 
@@ -179,10 +181,38 @@ async def _record(
             order_date=order.order_date if order else None,
         )
     )
+    site.version += 1
     await session.flush()
     await outbox.put(
         session, SITE_STATUS_CHANGED, status_message(site, previous, change.reason), cause=envelope
     )
+
+
+async def resend_sites(
+    session: AsyncSession, outbox: Outbox, district: str, envelope: Envelope[ResyncRequested]
+) -> int:
+    """Announce every site's current state again, at its current version (a resync the
+    centre asked for); readers that already know that version change nothing."""
+    request = envelope.payload
+    if request.districts and district not in request.districts:
+        return 0
+    sites = await session.scalars(
+        sa.select(Site)
+        .join(Site.organisation)
+        .where(Organisation.district == district)
+        .options(selectinload(Site.history))
+        .order_by(Site.id)
+    )
+    count = 0
+    for site in sites.all():
+        last = site.history[-1] if site.history else None
+        message = status_message(
+            site, last.previous_status if last else None, last.reason if last else ""
+        )
+        await outbox.put(session, SITE_STATUS_CHANGED, message, cause=envelope)
+        count += 1
+    log.info("sites re-sent for a resync", sites=count, request_id=str(request.request_id))
+    return count
 
 
 async def list_sites(
