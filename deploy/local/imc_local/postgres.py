@@ -44,6 +44,10 @@ class PostgresCluster:
         """Create database ``name`` (owned by ``postgres``)."""
         _run([str(PG_BIN / "createdb"), *self._client_args(), name], as_server_user=False)
 
+    def drop_database(self, name: str) -> None:
+        """Drop database ``name`` (nobody may be connected to it)."""
+        _run([str(PG_BIN / "dropdb"), *self._client_args(), name], as_server_user=False)
+
     def stop(self) -> None:
         """Stop the server with a fast shutdown; does nothing if it is not running."""
         if self.is_running():

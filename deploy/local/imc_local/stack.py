@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from imc_local.definitions import centre_definitions, district_definitions, upstream_uri
+from imc_contracts.names import CENTRE_EXCHANGE
+from imc_local.definitions import (
+    Upstream,
+    centre_definitions,
+    district_account,
+    district_definitions,
+    upstream_uri,
+)
 from imc_local.ports import free_port
 from imc_local.processes import ServiceProcess
 from imc_local.rabbit import RabbitNode, start_rabbit_node, wait_ready
@@ -27,7 +34,9 @@ DISTRICT_SERVICES = (
     "notifications",
     "portal",
 )
-CENTRE_SERVICES = ("federation", "portal")
+CENTRE_SERVICES = ("federation", "scheduling", "portal")
+HEARTBEAT_SECONDS = 5
+"""How often a district tells its centre it is alive (the demo uses a short beat)."""
 SERVICE_USER = "imc"
 LINK_USER = "centre-link"
 
@@ -120,44 +129,79 @@ class Stack:
             list(pool.map(lambda node: node.stop(), nodes))
 
 
+def node_name(code: str, unique: str) -> str:
+    """Erlang node (and cluster) name of an instance's private RabbitMQ node."""
+    return f"imc-{code}-{unique}"
+
+
 def start_brokers(
-    base_dir: Path, districts: list[DistrictSpec], centre: CentreSpec, *, unique: str
+    base_dir: Path,
+    districts: list[DistrictSpec],
+    centre: CentreSpec,
+    *,
+    unique: str,
+    link_port: Callable[[str, int], int] | None = None,
 ) -> tuple[dict[str, RabbitNode], dict[str, str]]:
-    """Start one RabbitMQ node per instance, the centre federating every district."""
-    passwords = {"service": secrets.token_urlsafe(12), "link": secrets.token_urlsafe(12)}
+    """Start one RabbitMQ node per instance: the centre federates every district's
+    ``imc.events`` up, every district federates the centre's ``imc.centre`` down.
+
+    ``link_port(code, port)`` gives the port the centre's link to a district dials
+    instead of the district node's own (a proxy the tests can cut)."""
+    passwords = {
+        "service": secrets.token_urlsafe(12),
+        "link": secrets.token_urlsafe(12),
+        **{f"district-{d.code}": secrets.token_urlsafe(12) for d in districts},
+    }
     ports = {d.code: free_port() for d in districts}
+    ports[centre.code] = free_port()
     specs: list[tuple[str, dict[str, Any]]] = []
     for district in districts:
+        account = f"district-{district.code}"
         definitions = district_definitions(
             district.code,
             service_user=SERVICE_USER,
             service_password=passwords["service"],
             link_user=LINK_USER,
             link_password=passwords["link"],
+            centre=Upstream(
+                "centre",
+                upstream_uri("127.0.0.1", ports[centre.code], account, passwords[account]),
+                exchange=CENTRE_EXCHANGE,
+            ),
         )
-        specs.append((f"imc-{district.code}-{unique}", definitions))
+        specs.append((node_name(district.code, unique), definitions))
+    dial = {
+        d.code: link_port(d.code, ports[d.code]) if link_port else ports[d.code] for d in districts
+    }
     upstreams = {
-        d.code: upstream_uri("127.0.0.1", ports[d.code], LINK_USER, passwords["link"])
+        d.code: upstream_uri("127.0.0.1", dial[d.code], LINK_USER, passwords["link"])
+        for d in districts
+    }
+    accounts = {
+        d.code: district_account(
+            d.code, passwords[f"district-{d.code}"], downstream=node_name(d.code, unique)
+        )
         for d in districts
     }
     specs.append(
         (
-            f"imc-{centre.code}-{unique}",
+            node_name(centre.code, unique),
             centre_definitions(
                 centre.code,
                 service_user=SERVICE_USER,
                 service_password=passwords["service"],
                 upstreams=upstreams,
+                district_accounts=accounts,
             ),
         )
     )
-    node_ports = [*(ports[d.code] for d in districts), free_port()]
+    codes = [*(d.code for d in districts), centre.code]
     nodes: list[RabbitNode] = []
     try:
-        for (name, definitions), port in zip(specs, node_ports, strict=True):
+        for (name, definitions), code in zip(specs, codes, strict=True):
             nodes.append(
                 start_rabbit_node(
-                    name, base_dir / "rabbitmq", definitions, amqp_port=port, wait=False
+                    name, base_dir / "rabbitmq", definitions, amqp_port=ports[code], wait=False
                 )
             )
         for node in nodes:
@@ -166,7 +210,6 @@ def start_brokers(
         for node in nodes:
             node.stop()
         raise
-    codes = [*(d.code for d in districts), centre.code]
     return dict(zip(codes, nodes, strict=True)), passwords
 
 
@@ -179,8 +222,13 @@ def build_stack(
     passwords: dict[str, str],
     database_url: DatabaseUrl,
     smtp: tuple[str, int],
+    link_urls: dict[str, str] | None = None,
+    extra_env: dict[str, dict[str, str]] | None = None,
 ) -> Stack:
-    """Describe every service process of the federation (not started yet)."""
+    """Describe every service process of the federation (not started yet).
+
+    ``link_urls`` are the district addresses the centre's links dial, when not the
+    nodes' own (see ``start_brokers``); ``extra_env`` adds settings per service name."""
     stack = Stack(
         base_dir=base_dir,
         districts=[],
@@ -194,6 +242,8 @@ def build_stack(
         ports = {service: free_port() for service in DISTRICT_SERVICES}
         urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
         extra = {
+            "registry": {"IMC_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS)},
+            "scheduling": {"IMC_CENTRE_UPSTREAM": nodes[centre.code].host_url},
             "applications": {
                 "IMC_REGISTRY_URL": urls["registry"],
                 **({"IMC_ISSUERS": spec.issuers} if spec.issuers else {}),
@@ -230,8 +280,12 @@ def build_stack(
     centre_instance = stack.centre
     centre_instance.node = nodes[centre.code]
     centre_instance.broker_url = centre_instance.node.url(SERVICE_USER, passwords["service"])
-    federated = {d.code: {"name": d.name, "upstream": nodes[d.code].host_url} for d in districts}
-    federation_port, portal_port = free_port(), free_port()
+    links = link_urls or {}
+    federated = {
+        d.code: {"name": d.name, "upstream": links.get(d.code, nodes[d.code].host_url)}
+        for d in districts
+    }
+    federation_port, scheduling_port, portal_port = free_port(), free_port(), free_port()
     centre_instance.services["federation"] = _process(
         base_dir,
         centre_instance,
@@ -239,6 +293,17 @@ def build_stack(
         federation_port,
         database_url,
         {"IMC_DISTRICTS": json.dumps(federated, ensure_ascii=False)},
+    )
+    centre_instance.services["scheduling"] = _process(
+        base_dir,
+        centre_instance,
+        "scheduling",
+        scheduling_port,
+        database_url,
+        {
+            "IMC_INSTANCE_KIND": "centre",
+            "IMC_STORAGE_DIR": str(base_dir / "files" / centre.code / "scheduling"),
+        },
     )
     centre_instance.services["portal"] = _process(
         base_dir,
@@ -253,6 +318,9 @@ def build_stack(
             "IMC_SITE_TITLE": centre.name,
         },
     )
+    for instance in stack.instances:
+        for service, process in instance.services.items():
+            process.env.update((extra_env or {}).get(service, {}))
     return stack
 
 
