@@ -9,6 +9,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
+from imc_portal.api.schemas import Link
+from imc_portal.services.centre import REPORT_TITLES, plan_status_title
 from imc_portal.settings import PortalSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -18,6 +20,22 @@ INSTANCE_KINDS = {
     "centre": "Межмуниципальный центр методического сопровождения",
 }
 NO_VALUE = "—"
+MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+MINUTE, HOUR, DAY = 60, 3600, 86400
 
 
 def ru_date(value: date | None) -> str:
@@ -35,6 +53,77 @@ def ru_datetime(value: datetime | None, zone: ZoneInfo) -> str:
         value = value.replace(tzinfo=UTC)
     local = value.astimezone(zone)
     return f"{ru_date(local)} {local.hour:02d}:{local.minute:02d}"
+
+
+def ru_long_date(value: date) -> str:
+    """A day as a heading: «23 ноября 2026 г., понедельник»."""
+    month = MONTHS_GENITIVE[value.month - 1]
+    return f"{value.day} {month} {value.year} г., {WEEKDAYS[value.weekday()]}"
+
+
+def ru_time(value: datetime, zone: ZoneInfo) -> str:
+    """The time of day of a moment in ``zone``, ``14:05``; naive values are taken as UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(zone)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def ru_span(start: datetime, end: datetime, zone: ZoneInfo, *, with_date: bool = True) -> str:
+    """When an event runs: «15.10.2026 14:00–16:00», or «14:00–16:00» without the date;
+    an end on another day carries its own date."""
+    same_day = ru_datetime(start, zone)[:10] == ru_datetime(end, zone)[:10]
+    begin = ru_datetime(start, zone) if with_date else ru_time(start, zone)
+    finish = ru_time(end, zone) if same_day else ru_datetime(end, zone)
+    return f"{begin}–{finish}" if same_day else f"{begin} – {finish}"
+
+
+def ru_number(value: float | None) -> str:
+    """A figure as Russians write it: «12», «12,5», «12 480»; a dash when there is none."""
+    if value is None:
+        return NO_VALUE
+    rounded = round(float(value), 1)
+    whole = rounded.is_integer()
+    text = f"{rounded:,.0f}" if whole else f"{rounded:,.1f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def ru_percent(value: float | None) -> str:
+    """A share in per cent, «75 %»; a dash when there is none."""
+    return NO_VALUE if value is None else f"{ru_number(value)} %"
+
+
+def ru_duration(seconds: float) -> str:
+    """A span in words: «40 с», «3 мин», «2 ч 5 мин», «3 сут 4 ч»."""
+    total = max(int(seconds), 0)
+    if total < MINUTE:
+        return f"{total} с"
+    if total < HOUR:
+        return f"{total // MINUTE} мин"
+    if total < DAY:
+        hours, minutes = divmod(total // MINUTE, 60)
+        return f"{hours} ч {minutes} мин" if minutes else f"{hours} ч"
+    days, hours = divmod(total // HOUR, 24)
+    return f"{days} сут {hours} ч" if hours else f"{days} сут"
+
+
+def web_url(value: str | None) -> str:
+    """``value`` when it is a web address (http or https), else nothing: no other scheme
+    from a backend becomes a link on the page."""
+    if value and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return ""
+
+
+def link_note(link: Link) -> str:
+    """What to say about a link beside its state: the lag, or how long it has been down."""
+    if link.state == "up" and link.lag_seconds is not None:
+        if link.lag_seconds < MINUTE:
+            return "отставание менее минуты"
+        return f"отставание {ru_duration(link.lag_seconds)}"
+    if link.state == "down" and link.down_for_seconds is not None:
+        return f"связь прервана {ru_duration(link.down_for_seconds)} назад"
+    return ""
 
 
 def ru_term(start: date, end: date) -> str:
@@ -81,6 +170,17 @@ def make_environment(settings: PortalSettings) -> Environment:
     environment.filters["ru_date"] = ru_date
     environment.filters["ru_datetime"] = lambda value: ru_datetime(value, zone)
     environment.filters["ru_term"] = ru_term
+    environment.filters["ru_long_date"] = ru_long_date
+    environment.filters["ru_time"] = lambda value: ru_time(value, zone)
+    environment.filters["ru_span"] = lambda start, end, with_date=True: ru_span(
+        start, end, zone, with_date=with_date
+    )
+    environment.filters["ru_number"] = ru_number
+    environment.filters["ru_percent"] = ru_percent
+    environment.filters["web_url"] = web_url
+    environment.globals["link_note"] = link_note
+    environment.globals["plan_status_title"] = plan_status_title
+    environment.globals["report_titles"] = REPORT_TITLES
     environment.filters["plural"] = plural
     environment.globals["ru_order"] = ru_order
     return environment

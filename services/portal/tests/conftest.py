@@ -2,8 +2,10 @@
 
 It serves fixed JSON shaped exactly as the real services answer, under prefixes:
 ``/registry`` (a district with sites), ``/empty`` (a district without sites),
-``/federation`` (the centre), ``/broken`` (answers 500), ``/garbled`` (wrong shape),
-``/slow`` (answers too late).
+``/federation`` (the centre), ``/centre-empty`` (a centre without data),
+``/broken`` (answers 500), ``/garbled`` (wrong shape), ``/slow`` (answers too late).
+The aggregator's event list honours its filters and its XLSX export sends fixed bytes
+whose file name tells the report and district asked for.
 """
 
 import asyncio
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 from litestar import Litestar, Response, get
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 YAYA_SITES: list[dict[str, Any]] = [
     {
@@ -122,6 +124,230 @@ DISTRICTS: list[dict[str, Any]] = [
 ]
 
 
+LINKS: dict[str, dict[str, Any]] = {
+    "asekeevo": {
+        "district": "asekeevo",
+        "district_name": "Асекеевский район",
+        "state": "up",
+        "state_title": "связь есть",
+        "last_message_at": "2026-11-21T10:05:00Z",
+        "last_heartbeat_at": "2026-11-21T10:06:00Z",
+        "lag_seconds": 185,
+        "down_for_seconds": None,
+        "alert": False,
+        "messages": 42,
+        "rejected": 1,
+    },
+    "buguruslan": {
+        "district": "buguruslan",
+        "district_name": "Город Бугуруслан",
+        "state": "down",
+        "state_title": "нет связи",
+        "last_message_at": "2026-11-20T07:30:00Z",
+        "last_heartbeat_at": "2026-11-20T07:31:00Z",
+        "lag_seconds": None,
+        "down_for_seconds": 11400,
+        "alert": True,
+        "messages": 17,
+        "rejected": 0,
+    },
+    "severnoe": {
+        "district": "severnoe",
+        "district_name": "Северный район",
+        "state": "never",
+        "state_title": "сообщений не было",
+        "last_message_at": None,
+        "last_heartbeat_at": None,
+        "lag_seconds": None,
+        "down_for_seconds": None,
+        "alert": False,
+        "messages": 0,
+        "rejected": 0,
+    },
+}
+
+
+def _event(district: str, number: int, **fields: Any) -> dict[str, Any]:
+    names = {code: link["district_name"] for code, link in LINKS.items()}
+    return {
+        "district": district,
+        "district_name": names[district],
+        "event_id": f"0194c1a2-7e00-7000-8000-00000000e{number:03d}",
+        "form_title": "семинар",
+        "venue": "",
+        "online_url": "",
+        "hours": 2,
+        "status": "planned",
+        "status_title": "запланировано",
+        "registered": 0,
+        "capacity": None,
+        "intermunicipal": False,
+        **fields,
+    }
+
+
+EVENTS: list[dict[str, Any]] = [
+    _event(
+        "asekeevo",
+        1,
+        title="Наставничество: первые шаги молодого педагога",
+        form_title="постоянно действующий семинар",
+        starts_at="2026-11-25T05:00:00Z",
+        ends_at="2026-11-25T07:00:00Z",
+        venue="МОБУ «Асекеевская СОШ», актовый зал",
+        organiser_name="РМК Асекеевского района",
+        registered=12,
+        capacity=30,
+    ),
+    _event(
+        "buguruslan",
+        2,
+        title="Межмуниципальная конференция «Функциональная грамотность»",
+        form_title="конференция",
+        starts_at="2026-11-25T09:00:00Z",
+        ends_at="2026-11-25T12:00:00Z",
+        online_url="https://vk.com/imc-conference",
+        organiser_name="ММЦ г. Бугуруслана",
+        hours=4,
+        registered=57,
+        intermunicipal=True,
+    ),
+    _event(
+        "asekeevo",
+        3,
+        title="Мастер-класс по решению задач ОГЭ",
+        form_title="мастер-класс",
+        starts_at="2026-12-02T06:30:00Z",
+        ends_at="2026-12-02T08:00:00Z",
+        venue="Кабинет № 14",
+        online_url="javascript:alert(1)",
+        organiser_name="МОБУ «Асекеевская СОШ»",
+        hours=1.5,
+        status="cancelled",
+        status_title="отменено",
+    ),
+]
+
+DASHBOARD: dict[str, Any] = {
+    "districts": [
+        {
+            "code": "buguruslan",
+            "name": "Город Бугуруслан",
+            "sites": 1,
+            "events_upcoming": 1,
+            "plans": 2,
+            "plan_percent_done": 62.5,
+            "registrations": 140,
+            "attended": 121,
+            "hours": 362,
+            "link": LINKS["buguruslan"],
+        },
+        {
+            "code": "asekeevo",
+            "name": "Асекеевский район",
+            "sites": 1,
+            "events_upcoming": 2,
+            "plans": 1,
+            "plan_percent_done": 40,
+            "registrations": 35,
+            "attended": 30,
+            "hours": 71.5,
+            "link": LINKS["asekeevo"],
+        },
+        {
+            "code": "severnoe",
+            "name": "Северный район",
+            "sites": 0,
+            "events_upcoming": 0,
+            "plans": 0,
+            "plan_percent_done": None,
+            "registrations": 0,
+            "attended": 0,
+            "hours": 0,
+            "link": LINKS["severnoe"],
+        },
+    ],
+    "totals": {
+        "sites": 2,
+        "events_upcoming": 3,
+        "registrations": 175,
+        "attended": 151,
+        "hours": 433.5,
+    },
+}
+
+ASEKEEVO_DASHBOARD: dict[str, Any] = {
+    "code": "asekeevo",
+    "name": "Асекеевский район",
+    "link": LINKS["asekeevo"],
+    "sites": [
+        CENTRE_SITES[1],
+        {
+            **CENTRE_SITES[1],
+            "site_id": "0194c1a2-7e00-7000-8000-000000000202",
+            "organisation_short_name": "МОБУ «Аксютинская СОШ»",
+            "kind": "innovation",
+            "kind_title": "региональная инновационная площадка",
+            "topic": "Цифровая образовательная среда сельской школы",
+            "leader": {"full_name": "Закирова Алсу Ринатовна", "position": "директор"},
+        },
+    ],
+    "events": [
+        {k: v for k, v in event.items() if k not in ("district", "district_name")}
+        for event in EVENTS
+        if event["district"] == "asekeevo"
+    ],
+    "plans": [
+        {
+            "plan_id": "0194c1a2-7e00-7000-8000-0000000000f1",
+            "kind_title": "план работы ИМЦ",
+            "title": "План работы РМК на 2026/2027 учебный год",
+            "school_year": "2026/2027",
+            "subject": "",
+            "status": "approved",
+            "items_total": 10,
+            "items_done": 4,
+            "items_overdue": 2,
+            "percent_done": 40,
+        }
+    ],
+    # The aggregator's order is by figures; the portal must not keep it.
+    "participation_by_school": [
+        {
+            "organisation_short_name": "МОБУ «Асекеевская СОШ»",
+            "registrations": 20,
+            "attended": 18,
+            "hours": 40,
+        },
+        {
+            "organisation_short_name": "МОБУ «Аксютинская СОШ»",
+            "registrations": 15,
+            "attended": 12,
+            "hours": 31.5,
+        },
+    ],
+    "participation_by_subject": [
+        {"subject": "математика", "registrations": 22, "attended": 19, "hours": 45},
+        {"subject": "биология", "registrations": 13, "attended": 11, "hours": 26.5},
+    ],
+}
+
+BUGURUSLAN_DASHBOARD: dict[str, Any] = {
+    "code": "buguruslan",
+    "name": "Город Бугуруслан",
+    "link": LINKS["buguruslan"],
+    "sites": [],
+    "events": [],
+    "plans": [],
+    "participation_by_school": [],
+    "participation_by_subject": [],
+}
+
+EXPORT_BYTES = b"PK\x03\x04" + bytes(range(256)) * 800
+"""What the fake aggregator sends for any report: more than one chunk of a stream."""
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @get("/{prefix:str}/health")
 async def health(prefix: FromPath[str]) -> Response[dict[str, str]]:
     """Liveness of every fake backend but the broken one."""
@@ -143,6 +369,65 @@ async def districts(prefix: FromPath[str]) -> Response[Any]:
     return await _answer(prefix, {"federation": DISTRICTS, "centre-empty": []})
 
 
+@get("/{prefix:str}/links")
+async def links(prefix: FromPath[str]) -> Response[Any]:
+    """Link states as the aggregator returns them."""
+    return await _answer(prefix, {"federation": list(LINKS.values())})
+
+
+@get("/{prefix:str}/dashboard")
+async def dashboard(prefix: FromPath[str]) -> Response[Any]:
+    """The centre's dashboard as the aggregator returns it."""
+    empty = {"districts": [], "totals": dict.fromkeys(DASHBOARD["totals"], 0)}
+    return await _answer(prefix, {"federation": DASHBOARD, "centre-empty": empty})
+
+
+@get("/{prefix:str}/dashboard/{code:str}")
+async def district_dashboard(prefix: FromPath[str], code: FromPath[str]) -> Response[Any]:
+    """One district's dashboard; 404 for a district the fake does not know."""
+    known = {"asekeevo": ASEKEEVO_DASHBOARD, "buguruslan": BUGURUSLAN_DASHBOARD}
+    if prefix == "federation" and code not in known:
+        return Response({"error": "not_found", "message": "Округ не найден"}, status_code=404)
+    return await _answer(prefix, {"federation": known.get(code)})
+
+
+@get("/{prefix:str}/events")
+async def events(
+    prefix: FromPath[str],
+    district: FromQuery[str | None] = None,
+    date_from: FromQuery[str | None] = None,
+    date_to: FromQuery[str | None] = None,
+) -> Response[Any]:
+    """Events of all districts, filtered as the aggregator filters them (dates in UTC)."""
+    chosen = [
+        event
+        for event in EVENTS
+        if (not district or event["district"] == district)
+        and (not date_from or event["starts_at"][:10] >= date_from)
+        and (not date_to or event["starts_at"][:10] <= date_to)
+    ]
+    return await _answer(prefix, {"federation": chosen})
+
+
+@get("/{prefix:str}/export/{filename:str}")
+async def export(
+    prefix: FromPath[str], filename: FromPath[str], district: FromQuery[str | None] = None
+) -> Response[Any]:
+    """Fixed bytes as an XLSX attachment named after the report and the district."""
+    report = filename.removesuffix(".xlsx")
+    if prefix != "federation":
+        return await _answer(prefix, {})
+    known = report in {"sites", "events", "plans", "participation", "links"}
+    if not known or (district and district not in LINKS):
+        return Response({"error": "not_found"}, status_code=404)
+    name = f"{report}-{district or 'all'}.xlsx"
+    return Response(
+        EXPORT_BYTES,
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 async def _answer(prefix: str, data: dict[str, Any]) -> Response[Any]:
     if prefix == "broken":
         return Response({"error": "internal_error"}, status_code=500)
@@ -161,7 +446,8 @@ class FakeBackends:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        app = Litestar([health, sites, districts], logging_config=None)
+        handlers = [health, sites, districts, links, dashboard, district_dashboard, events, export]
+        app = Litestar(handlers, logging_config=None)
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -203,3 +489,9 @@ def backends() -> Iterator[FakeBackends]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def export_bytes() -> bytes:
+    """What the fake aggregator sends for every XLSX report."""
+    return EXPORT_BYTES

@@ -109,7 +109,7 @@ async def test_district_api_returns_the_sites(backends: Any) -> None:
 async def test_centre_page_groups_sites_by_district(backends: Any) -> None:
     app = create_app(centre_settings(backends.url("federation")))
     async with AsyncTestClient(app=app) as client:
-        response = await client.get("/")
+        response = await client.get("/sites")
     assert response.status_code == 200
     html = response.text
     assert "<h1>Методические площадки округов — ММЦ г. Бугуруслана</h1>" in html
@@ -148,9 +148,13 @@ async def test_centre_api(backends: Any) -> None:
 async def test_centre_page_without_data(backends: Any) -> None:
     app = create_app(centre_settings(backends.url("centre-empty")))
     async with AsyncTestClient(app=app) as client:
-        response = await client.get("/")
+        response = await client.get("/sites")
+        home = await client.get("/")
     assert response.status_code == 200
     assert "Площадок пока нет" in response.text
+    assert home.status_code == 200
+    assert "Округов пока нет" in home.text
+    assert "alert-banner" not in home.text
 
 
 @pytest.mark.parametrize("mode", ["district", "centre"])

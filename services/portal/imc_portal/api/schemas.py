@@ -65,3 +65,127 @@ class District(msgspec.Struct, kw_only=True):
     name: str
     sites: int
     last_message_at: datetime | None = None
+
+
+class Link(msgspec.Struct, kw_only=True):
+    """The state of a district's federation link (``GET /links`` of the aggregator).
+
+    ``state`` is ``never`` (nothing received yet), ``up`` or ``down``; ``alert`` is set
+    when the link has been down longer than the centre's alert threshold.
+    """
+
+    district: str
+    district_name: str
+    state: str
+    state_title: str
+    last_message_at: datetime | None = None
+    last_heartbeat_at: datetime | None = None
+    lag_seconds: float | None = None
+    down_for_seconds: float | None = None
+    alert: bool = False
+    messages: int = 0
+    rejected: int = 0
+
+
+class DashboardDistrict(msgspec.Struct, kw_only=True):
+    """One district's line on the centre's dashboard."""
+
+    code: str
+    name: str
+    sites: int
+    events_upcoming: int
+    plans: int
+    plan_percent_done: float | None = None
+    registrations: int
+    attended: int
+    hours: float
+    link: Link
+
+
+class DashboardTotals(msgspec.Struct, kw_only=True):
+    """The centre's totals across districts."""
+
+    sites: int
+    events_upcoming: int
+    registrations: int
+    attended: int
+    hours: float
+
+
+class Dashboard(msgspec.Struct, kw_only=True):
+    """The whole centre (``GET /dashboard`` of the aggregator)."""
+
+    districts: list[DashboardDistrict]
+    totals: DashboardTotals
+
+
+class Event(msgspec.Struct, kw_only=True):
+    """An event of a district's calendar as the aggregator knows it."""
+
+    event_id: UUID
+    title: str
+    form_title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None = None
+    online_url: str | None = None
+    organiser_name: str
+    hours: float
+    status: str
+    status_title: str
+    registered: int
+    capacity: int | None = None
+    intermunicipal: bool = False
+
+
+class CentreEvent(Event, kw_only=True):
+    """An event in the centre's calendar across districts (``GET /events``)."""
+
+    district: str
+    district_name: str
+
+
+class Plan(msgspec.Struct, kw_only=True):
+    """A work plan of a district and how far it is fulfilled."""
+
+    plan_id: UUID
+    kind_title: str
+    title: str
+    school_year: str
+    subject: str | None = None
+    status: str
+    items_total: int
+    items_done: int
+    items_overdue: int
+    percent_done: float
+
+
+class SchoolParticipation(msgspec.Struct, kw_only=True):
+    """Participation of one school's teachers in events."""
+
+    organisation_short_name: str
+    registrations: int
+    attended: int
+    hours: float
+
+
+class SubjectParticipation(msgspec.Struct, kw_only=True):
+    """Participation in events on one subject."""
+
+    subject: str
+    registrations: int
+    attended: int
+    hours: float
+
+
+class DistrictDashboard(msgspec.Struct, kw_only=True):
+    """One district's dashboard (``GET /dashboard/{district}`` of the aggregator)."""
+
+    code: str
+    name: str
+    link: Link
+    sites: list[CentreSite]
+    events: list[Event]
+    plans: list[Plan]
+    participation_by_school: list[SchoolParticipation]
+    participation_by_subject: list[SubjectParticipation]
