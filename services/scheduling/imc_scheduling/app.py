@@ -19,7 +19,7 @@ def create_app(settings: SchedulingSettings | None = None) -> Litestar:
     """Build the scheduling service: runtime, subscribers, reminder scheduler, HTTP app."""
     settings = settings or get_settings()
     runtime = Runtime(settings, migrations=MIGRATIONS)
-    subscribe(runtime.consumers, outbox=runtime.outbox)
+    subscribe(runtime.consumers, outbox=runtime.outbox, settings=settings)
     if not settings.scheduling_secret:
         log.warning("IMC_SCHEDULING_SECRET is empty: check-in codes use a development key")
     runtime.workers.append(

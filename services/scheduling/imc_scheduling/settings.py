@@ -1,5 +1,7 @@
 """Settings of the scheduling service."""
 
+from typing import Literal
+
 from imc_shared.settings import ServiceSettings, load_settings
 
 
@@ -19,6 +21,18 @@ class SchedulingSettings(ServiceSettings, frozen=True, kw_only=True):
     """``IMC_REMINDER_POLL_SECONDS``: how often the reminder scheduler looks for due work."""
     reminder_batch_size: int = 50
     """``IMC_REMINDER_BATCH_SIZE``: reminders claimed per pass."""
+    instance_kind: Literal["district", "centre"] = "district"
+    """``IMC_INSTANCE_KIND``: ``district`` (an IMC) or ``centre`` (the ММЦ). The centre's
+    events are inter-municipal and go down to the districts over ``imc.centre``."""
+    centre_upstream: str = ""
+    """``IMC_CENTRE_UPSTREAM``: AMQP URI of the centre's broker as this district's broker
+    records it in ``x-received-from`` (e.g. ``amqp://10.0.0.1:5672``); empty: the district
+    is not federated and takes no inter-municipal events from a centre."""
+
+    @property
+    def takes_centre_events(self) -> bool:
+        """A federated district: it subscribes to the centre's inter-municipal events."""
+        return self.instance_kind == "district" and bool(self.centre_upstream.strip())
 
 
 def get_settings() -> SchedulingSettings:

@@ -15,6 +15,9 @@ from imc_scheduling.services import events, registrations, roadmaps
 from imc_scheduling.settings import SchedulingSettings
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput
+from imc_shared.outbox import Outbox
+
+OUTBOX = Outbox(district="yaya", source="scheduling")
 
 BEFORE = datetime(2027, 3, 1, tzinfo=UTC)
 
@@ -24,6 +27,7 @@ async def _register(
 ) -> Registration:
     row, _ = await registrations.register(
         database=database,
+        outbox=OUTBOX,
         event_id=event_id,  # type: ignore[arg-type]
         person_id=uuid4(),
         full_name=name,
@@ -41,7 +45,9 @@ async def test_naive_times_are_district_time_and_validation_names_the_field(
     local: Any,
 ) -> None:
     naive = event_in(starts_at=datetime(2027, 3, 17, 15, 0), ends_at=datetime(2027, 3, 17, 16, 30))
-    event = await events.create_event(database=database, settings=settings, data=naive)
+    event = await events.create_event(
+        database=database, outbox=OUTBOX, settings=settings, data=naive
+    )
     assert event.starts_at == datetime(2027, 3, 17, 8, 0, tzinfo=UTC)  # UTC+7
     stored, _ = await events.get_event(database=database, event_id=event.id)
     assert stored.starts_at == datetime(2027, 3, 17, 8, 0, tzinfo=UTC)
@@ -55,7 +61,7 @@ async def test_naive_times_are_district_time_and_validation_names_the_field(
         (event_in(audience_categories=["pupils"]), "audience_categories"),
     ]:
         with pytest.raises(InvalidInput) as error:
-            await events.create_event(database=database, settings=settings, data=bad)
+            await events.create_event(database=database, outbox=OUTBOX, settings=settings, data=bad)
         assert error.value.field == field
     assert len(await events.list_events(database=database)) == 1  # nothing half-written
 
@@ -68,11 +74,15 @@ async def test_same_venue_or_responsible_at_overlapping_times_is_refused(
 ) -> None:
     person = uuid4()
     first = await events.create_event(
-        database=database, settings=settings, data=event_in(responsible_person_id=person)
+        database=database,
+        outbox=OUTBOX,
+        settings=settings,
+        data=event_in(responsible_person_id=person),
     )
     with pytest.raises(Conflict) as venue_clash:
         await events.create_event(
             database=database,
+            outbox=OUTBOX,
             settings=settings,
             data=event_in(
                 title="Практикум",
@@ -87,6 +97,7 @@ async def test_same_venue_or_responsible_at_overlapping_times_is_refused(
     with pytest.raises(Conflict) as person_clash:
         await events.create_event(
             database=database,
+            outbox=OUTBOX,
             settings=settings,
             data=event_in(venue="Онлайн", responsible_person_id=person),
         )
@@ -94,26 +105,36 @@ async def test_same_venue_or_responsible_at_overlapping_times_is_refused(
     # back to back is not a clash; another venue and person is not either
     await events.create_event(
         database=database,
+        outbox=OUTBOX,
         settings=settings,
         data=event_in(starts_at=local(2027, 3, 17, 16, 30), ends_at=local(2027, 3, 17, 18)),
     )
-    await events.create_event(database=database, settings=settings, data=event_in(venue="ДДТ"))
+    await events.create_event(
+        database=database, outbox=OUTBOX, settings=settings, data=event_in(venue="ДДТ")
+    )
     # moving into a clash is refused too; a cancelled event clashes with nothing
     other = await events.create_event(
         database=database,
+        outbox=OUTBOX,
         settings=settings,
         data=event_in(starts_at=local(2027, 3, 18, 15), ends_at=local(2027, 3, 18, 16)),
     )
     with pytest.raises(Conflict):
         await events.update_event(
             database=database,
+            outbox=OUTBOX,
             settings=settings,
             event_id=other.id,
             patch=EventPatch(starts_at=local(2027, 3, 17, 15), ends_at=local(2027, 3, 17, 16)),
         )
-    await events.cancel_event(database=database, event_id=first.id, reason="болезнь лектора")
+    await events.cancel_event(
+        database=database, outbox=OUTBOX, event_id=first.id, reason="болезнь лектора"
+    )
     await events.create_event(
-        database=database, settings=settings, data=event_in(responsible_person_id=person)
+        database=database,
+        outbox=OUTBOX,
+        settings=settings,
+        data=event_in(responsible_person_id=person),
     )
 
 
@@ -123,11 +144,14 @@ async def test_waiting_list_moves_up_on_cancellation(
     event_in: Any,
     local: Any,
 ) -> None:
-    event = await events.create_event(database=database, settings=settings, data=event_in())
+    event = await events.create_event(
+        database=database, outbox=OUTBOX, settings=settings, data=event_in()
+    )
     a = await _register(database, event.id, "Андреева")
     b = await _register(database, event.id, "Борисова")
     c, position_c = await registrations.register(
         database=database,
+        outbox=OUTBOX,
         event_id=event.id,
         person_id=uuid4(),
         full_name="Васильева",
@@ -137,6 +161,7 @@ async def test_waiting_list_moves_up_on_cancellation(
     )
     d, position_d = await registrations.register(
         database=database,
+        outbox=OUTBOX,
         event_id=event.id,
         person_id=uuid4(),
         full_name="Григорьева",
@@ -154,6 +179,7 @@ async def test_waiting_list_moves_up_on_cancellation(
     with pytest.raises(Conflict):
         await registrations.register(
             database=database,
+            outbox=OUTBOX,
             event_id=event.id,
             person_id=a.person_id,
             full_name="Андреева",
@@ -162,7 +188,7 @@ async def test_waiting_list_moves_up_on_cancellation(
             now=BEFORE,
         )
     cancelled, promoted = await registrations.cancel_registration(
-        database=database, event_id=event.id, registration_id=a.id, now=BEFORE
+        database=database, outbox=OUTBOX, event_id=event.id, registration_id=a.id, now=BEFORE
     )
     assert cancelled.status == "cancelled"
     assert [p.id for p in promoted] == [c.id]
@@ -176,6 +202,7 @@ async def test_waiting_list_moves_up_on_cancellation(
     # more seats: the waiting list moves up at once
     await events.update_event(
         database=database,
+        outbox=OUTBOX,
         settings=settings,
         event_id=event.id,
         patch=EventPatch(capacity=5),
@@ -185,7 +212,11 @@ async def test_waiting_list_moves_up_on_cancellation(
     assert (confirmed, waiting) == (3, 0)
     with pytest.raises(InvalidInput) as fewer:
         await events.update_event(
-            database=database, settings=settings, event_id=event.id, patch=EventPatch(capacity=1)
+            database=database,
+            outbox=OUTBOX,
+            settings=settings,
+            event_id=event.id,
+            patch=EventPatch(capacity=1),
         )
     assert fewer.value.field == "capacity"
 
@@ -197,7 +228,7 @@ async def test_two_registrations_for_the_last_seat_cannot_both_win(
     local: Any,
 ) -> None:
     event = await events.create_event(
-        database=database, settings=settings, data=event_in(capacity=1)
+        database=database, outbox=OUTBOX, settings=settings, data=event_in(capacity=1)
     )
     others = [Database(database.url) for _ in range(4)]
     try:
@@ -205,6 +236,7 @@ async def test_two_registrations_for_the_last_seat_cannot_both_win(
             *(
                 registrations.register(
                     database=db,
+                    outbox=OUTBOX,
                     event_id=event.id,
                     person_id=uuid4(),
                     full_name=f"Участник {i}",
@@ -230,13 +262,14 @@ async def test_attendance_and_self_check_in_credit_hours(
     local: Any,
 ) -> None:
     event = await events.create_event(
-        database=database, settings=settings, data=event_in(capacity=None, hours=3)
+        database=database, outbox=OUTBOX, settings=settings, data=event_in(capacity=None, hours=3)
     )
     a = await _register(database, event.id, "Андреева")
     b = await _register(database, event.id, "Борисова")
     with pytest.raises(Conflict):  # too early
         await registrations.self_check_in(
             database=database,
+            outbox=OUTBOX,
             secret="test-secret",
             event_id=event.id,
             code=checkin_code("test-secret", a.id),
@@ -245,6 +278,7 @@ async def test_attendance_and_self_check_in_credit_hours(
     with pytest.raises(InvalidInput) as forged:
         await registrations.self_check_in(
             database=database,
+            outbox=OUTBOX,
             secret="test-secret",
             event_id=event.id,
             code=checkin_code("other-secret", a.id),
@@ -253,6 +287,7 @@ async def test_attendance_and_self_check_in_credit_hours(
     assert forged.value.field == "code"
     checked = await registrations.self_check_in(
         database=database,
+        outbox=OUTBOX,
         secret="test-secret",
         event_id=event.id,
         code=checkin_code("test-secret", a.id),
@@ -261,6 +296,7 @@ async def test_attendance_and_self_check_in_credit_hours(
     assert (checked.attended, checked.checkin_method, checked.hours_credited) == (True, "self", 3)
     marked = await registrations.mark_attendance(
         database=database,
+        outbox=OUTBOX,
         event_id=event.id,
         person_ids=[b.person_id],
         attended=True,
@@ -270,6 +306,7 @@ async def test_attendance_and_self_check_in_credit_hours(
     with pytest.raises(InvalidInput) as stranger:
         await registrations.mark_attendance(
             database=database,
+            outbox=OUTBOX,
             event_id=event.id,
             person_ids=[uuid4()],
             attended=True,
@@ -288,6 +325,7 @@ async def test_series_every_third_wednesday_with_moved_and_cancelled_occurrences
 ) -> None:
     series, rows = await events.create_series(
         database=database,
+        outbox=OUTBOX,
         settings=settings,
         data=event_in(starts_at=local(2027, 1, 20, 15), ends_at=local(2027, 1, 20, 16, 30)),
         rrule="FREQ=MONTHLY;BYDAY=+3WE;COUNT=4",
@@ -303,11 +341,12 @@ async def test_series_every_third_wednesday_with_moved_and_cancelled_occurrences
     second, third = rows[1], rows[2]
     await events.update_event(
         database=database,
+        outbox=OUTBOX,
         settings=settings,
         event_id=second.id,
         patch=EventPatch(starts_at=local(2027, 2, 18, 15), ends_at=local(2027, 2, 18, 16, 30)),
     )
-    await events.cancel_event(database=database, event_id=third.id, reason="")
+    await events.cancel_event(database=database, outbox=OUTBOX, event_id=third.id, reason="")
     listed = await events.list_events(database=database, series_id=series.id)
     assert [
         (e.starts_at.astimezone(local(2027, 1, 1).tzinfo).date(), e.status) for e, _ in listed
@@ -319,12 +358,17 @@ async def test_series_every_third_wednesday_with_moved_and_cancelled_occurrences
     ]
     with pytest.raises(InvalidInput) as unbounded:
         await events.create_series(
-            database=database, settings=settings, data=event_in(venue="ДДТ"), rrule="FREQ=WEEKLY"
+            database=database,
+            outbox=OUTBOX,
+            settings=settings,
+            data=event_in(venue="ДДТ"),
+            rrule="FREQ=WEEKLY",
         )
     assert unbounded.value.field == "rrule"
     with pytest.raises(Conflict):  # a clashing series is refused whole
         await events.create_series(
             database=database,
+            outbox=OUTBOX,
             settings=settings,
             data=event_in(starts_at=local(2027, 4, 7, 15), ends_at=local(2027, 4, 7, 16)),
             rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=3",
@@ -374,11 +418,15 @@ async def test_roadmap_rows_plan_versus_fact(
         )
     assert outside.value.field == "deadline"
     held = await events.create_event(
-        database=database, settings=settings, data=event_in(roadmap_item_id=done.id, capacity=None)
+        database=database,
+        outbox=OUTBOX,
+        settings=settings,
+        data=event_in(roadmap_item_id=done.id, capacity=None),
     )
     reg = await _register(database, held.id)
     await registrations.mark_attendance(
         database=database,
+        outbox=OUTBOX,
         event_id=held.id,
         person_ids=[reg.person_id],
         attended=True,
@@ -386,6 +434,7 @@ async def test_roadmap_rows_plan_versus_fact(
     )
     dropped = await events.create_event(
         database=database,
+        outbox=OUTBOX,
         settings=settings,
         data=event_in(
             roadmap_item_id=off.id,
@@ -394,7 +443,7 @@ async def test_roadmap_rows_plan_versus_fact(
             ends_at=local(2027, 5, 5, 17),
         ),
     )
-    await events.cancel_event(database=database, event_id=dropped.id, reason="")
+    await events.cancel_event(database=database, outbox=OUTBOX, event_id=dropped.id, reason="")
     rows = await roadmaps.items_with_state(
         database=database, roadmap_id=roadmap.id, today=date(2027, 4, 1)
     )
@@ -409,6 +458,7 @@ async def test_roadmap_rows_plan_versus_fact(
     with pytest.raises(InvalidInput):
         await events.create_event(
             database=database,
+            outbox=OUTBOX,
             settings=settings,
             data=event_in(roadmap_item_id=uuid4(), venue="Где-то"),
         )
@@ -431,7 +481,10 @@ async def test_two_events_for_the_same_room_at_once_cannot_both_be_planned(
         results = await asyncio.gather(
             *(
                 events.create_event(
-                    database=db, settings=settings, data=event_in(title=f"Семинар {i}")
+                    database=db,
+                    outbox=OUTBOX,
+                    settings=settings,
+                    data=event_in(title=f"Семинар {i}"),
                 )
                 for i, db in enumerate(planners)
             ),

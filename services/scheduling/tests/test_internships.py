@@ -11,6 +11,9 @@ from imc_scheduling.services import events, internships, registrations
 from imc_scheduling.settings import SchedulingSettings
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput
+from imc_shared.outbox import Outbox
+
+OUTBOX = Outbox(district="yaya", source="scheduling")
 
 
 async def test_internship_group_attendance_and_final_statements(
@@ -29,6 +32,7 @@ async def test_internship_group_attendance_and_final_statements(
     days = [
         await events.create_event(
             database=database,
+            outbox=OUTBOX,
             settings=settings,
             data=event_in(
                 title=f"Стажировка, день {n}",
@@ -54,6 +58,7 @@ async def test_internship_group_attendance_and_final_statements(
     with pytest.raises(Conflict):  # not an open event: only the group takes part
         await registrations.register(
             database=database,
+            outbox=OUTBOX,
             event_id=days[0].id,
             person_id=uuid4(),
             full_name="Чужой",
@@ -65,7 +70,7 @@ async def test_internship_group_attendance_and_final_statements(
         await internships.issue_statement(
             database=database, internship_id=programme.id, person_id=a, conclusion="Рано"
         )
-    await internships.fix_group(database=database, internship_id=programme.id)
+    await internships.fix_group(database=database, outbox=OUTBOX, internship_id=programme.id)
     with pytest.raises(Conflict):
         await internships.add_participant(
             database=database,
@@ -74,6 +79,7 @@ async def test_internship_group_attendance_and_final_statements(
         )
     await registrations.mark_attendance(
         database=database,
+        outbox=OUTBOX,
         event_id=days[0].id,
         person_ids=[a, b],
         attended=True,
@@ -81,6 +87,7 @@ async def test_internship_group_attendance_and_final_statements(
     )
     await registrations.mark_attendance(
         database=database,
+        outbox=OUTBOX,
         event_id=days[1].id,
         person_ids=[a],
         attended=True,

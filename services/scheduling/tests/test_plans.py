@@ -13,6 +13,7 @@ from imc_scheduling.api.controllers import CONTROLLERS
 from imc_scheduling.settings import SchedulingSettings
 from imc_shared.db import Database
 from imc_shared.http import create_http_app
+from imc_shared.outbox import Outbox
 
 Client = AsyncTestClient[Any]
 
@@ -25,6 +26,9 @@ async def client(database: Database, settings: SchedulingSettings) -> AsyncItera
         title="Мероприятия",
         dependencies={
             "database": Provide(lambda: database, sync_to_thread=False),
+            "outbox": Provide(
+                lambda: Outbox(district="yaya", source="scheduling"), sync_to_thread=False
+            ),
             "settings": Provide(lambda: settings, sync_to_thread=False),
         },
     )

@@ -14,6 +14,9 @@ from imc_scheduling.services import events, registrations
 from imc_scheduling.services.reminders import ReminderScheduler
 from imc_scheduling.settings import SchedulingSettings
 from imc_shared.db import Database
+from imc_shared.outbox import Outbox
+
+OUTBOX = Outbox(district="yaya", source="scheduling")
 
 BEFORE = datetime(2027, 3, 1, tzinfo=UTC)
 
@@ -34,12 +37,16 @@ async def _event_with_participants(
     database: Database, settings: SchedulingSettings, event_in: Any, **overrides: object
 ) -> tuple[UUID, list[UUID]]:
     event = await events.create_event(
-        database=database, settings=settings, data=event_in(capacity=None, **overrides)
+        database=database,
+        outbox=OUTBOX,
+        settings=settings,
+        data=event_in(capacity=None, **overrides),
     )
     people = []
     for name in ("Андреева", "Борисова"):
         row, _ = await registrations.register(
             database=database,
+            outbox=OUTBOX,
             event_id=event.id,
             person_id=uuid4(),
             full_name=name,
@@ -126,11 +133,12 @@ async def test_moved_cancelled_and_too_late_reminders(
     cancelled, _ = await _event_with_participants(database, settings, event_in, venue="ДДТ")
     await events.update_event(
         database=database,
+        outbox=OUTBOX,
         settings=settings,
         event_id=moved,
         patch=EventPatch(starts_at=local(2027, 3, 24, 15), ends_at=local(2027, 3, 24, 16)),
     )
-    await events.cancel_event(database=database, event_id=cancelled, reason="")
+    await events.cancel_event(database=database, outbox=OUTBOX, event_id=cancelled, reason="")
     scheduler = ReminderScheduler(database, settings)
     assert await scheduler.run_once(now=local(2027, 3, 16, 16)) == 0  # moved a week on
     # the scheduler was down for the whole week: the event began before it came back
@@ -161,7 +169,11 @@ async def test_a_running_service_publishes_the_reminder_through_the_outbox(
     assert await scheduler.run_once(now=local(2027, 3, 16, 16, 0)) == 0
     async with database.sessions() as session:
         rows = (
-            await session.execute(sa.select(outbox_table.c.routing_key, outbox_table.c.body))
+            await session.execute(
+                sa.select(outbox_table.c.routing_key, outbox_table.c.body).where(
+                    outbox_table.c.routing_key == EVENT_REMINDER.routing_key
+                )
+            )
         ).all()
     assert [r[0] for r in rows] == [EVENT_REMINDER.routing_key]
     payload = EVENT_REMINDER.decode(rows[0][1]).payload

@@ -1,15 +1,16 @@
 """Scheduling HTTP controllers."""
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 
 from imc_scheduling.api.schemas import (
     AttendanceIn,
     CancelIn,
+    CentreEventOut,
     CheckInIn,
     EventIn,
     EventOut,
@@ -24,6 +25,7 @@ from imc_scheduling.api.schemas import (
     OverdueRow,
     ParticipantIn,
     PlanApprovalIn,
+    PlanFulfilmentIn,
     PlanIn,
     PlanItemIn,
     PlanItemOut,
@@ -44,11 +46,12 @@ from imc_scheduling.api.schemas import (
     StatementOut,
     state_title,
 )
-from imc_scheduling.db.models import Registration
+from imc_scheduling.db.models import CentreEvent, Registration
 from imc_scheduling.domain.events import (
     AUDIENCE_CATEGORY_TITLES,
     EVENT_FORM_TITLES,
     EVENT_LEVEL_TITLES,
+    EVENT_STATUS_TITLES,
     ORGANISER_KIND_TITLES,
     OUTCOME_TITLES,
     aware,
@@ -60,6 +63,7 @@ from imc_scheduling.domain.events import (
 from imc_scheduling.domain.plans import PLAN_KIND_TITLES, PLAN_STATUS_TITLES
 from imc_scheduling.services import (
     calendars,
+    centre_events,
     events,
     internships,
     plans,
@@ -69,6 +73,7 @@ from imc_scheduling.services import (
 from imc_scheduling.settings import SchedulingSettings, signing_key
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
+from imc_shared.outbox import Outbox
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -214,9 +219,11 @@ class EventController(Controller):
 
     @post("/", summary="Plan an event")
     async def create(
-        self, database: Database, settings: SchedulingSettings, data: EventIn
+        self, database: Database, outbox: Outbox, settings: SchedulingSettings, data: EventIn
     ) -> EventOut:
-        event = await events.create_event(database=database, settings=settings, data=data)
+        event = await events.create_event(
+            database=database, outbox=outbox, settings=settings, data=data
+        )
         return EventOut.of(event)
 
     @get("/{event_id:uuid}", summary="One event")
@@ -226,17 +233,26 @@ class EventController(Controller):
 
     @patch("/{event_id:uuid}", summary="Change or move an event")
     async def update(
-        self, database: Database, settings: SchedulingSettings, event_id: UUID, data: EventPatch
+        self,
+        database: Database,
+        outbox: Outbox,
+        settings: SchedulingSettings,
+        event_id: UUID,
+        data: EventPatch,
     ) -> EventOut:
         await events.update_event(
-            database=database, settings=settings, event_id=event_id, patch=data
+            database=database, outbox=outbox, settings=settings, event_id=event_id, patch=data
         )
         event, counts = await events.get_event(database=database, event_id=event_id)
         return EventOut.of(event, seats_taken=counts[0], waiting=counts[1])
 
     @post("/{event_id:uuid}/cancel", summary="Cancel an event", status_code=200)
-    async def cancel(self, database: Database, event_id: UUID, data: CancelIn) -> EventOut:
-        await events.cancel_event(database=database, event_id=event_id, reason=data.reason)
+    async def cancel(
+        self, database: Database, outbox: Outbox, event_id: UUID, data: CancelIn
+    ) -> EventOut:
+        await events.cancel_event(
+            database=database, outbox=outbox, event_id=event_id, reason=data.reason
+        )
         event, counts = await events.get_event(database=database, event_id=event_id)
         return EventOut.of(event, seats_taken=counts[0], waiting=counts[1])
 
@@ -251,12 +267,14 @@ class EventController(Controller):
     async def register(
         self,
         database: Database,
+        outbox: Outbox,
         settings: SchedulingSettings,
         event_id: UUID,
         data: RegistrationIn,
     ) -> RegistrationOut:
         row, position = await registrations.register(
             database=database,
+            outbox=outbox,
             event_id=event_id,
             person_id=data.person_id,
             full_name=data.full_name,
@@ -273,12 +291,13 @@ class EventController(Controller):
     async def cancel_registration(
         self,
         database: Database,
+        outbox: Outbox,
         settings: SchedulingSettings,
         event_id: UUID,
         registration_id: UUID,
     ) -> RegistrationCancelOut:
         row, promoted = await registrations.cancel_registration(
-            database=database, event_id=event_id, registration_id=registration_id
+            database=database, outbox=outbox, event_id=event_id, registration_id=registration_id
         )
         return RegistrationCancelOut(
             registration=_registration(row, settings),
@@ -289,12 +308,14 @@ class EventController(Controller):
     async def attendance(
         self,
         database: Database,
+        outbox: Outbox,
         settings: SchedulingSettings,
         event_id: UUID,
         data: AttendanceIn,
     ) -> list[RegistrationOut]:
         rows = await registrations.mark_attendance(
             database=database,
+            outbox=outbox,
             event_id=event_id,
             person_ids=data.person_ids,
             attended=data.attended,
@@ -307,12 +328,14 @@ class EventController(Controller):
     async def check_in(
         self,
         database: Database,
+        outbox: Outbox,
         settings: SchedulingSettings,
         event_id: UUID,
         data: CheckInIn,
     ) -> RegistrationOut:
         row = await registrations.self_check_in(
             database=database,
+            outbox=outbox,
             secret=signing_key(settings),
             event_id=event_id,
             code=data.code,
@@ -328,10 +351,10 @@ class SeriesController(Controller):
 
     @post("/", summary="Plan a series (RRULE)")
     async def create(
-        self, database: Database, settings: SchedulingSettings, data: SeriesIn
+        self, database: Database, outbox: Outbox, settings: SchedulingSettings, data: SeriesIn
     ) -> SeriesOut:
         series, rows = await events.create_series(
-            database=database, settings=settings, data=data.event, rrule=data.rrule
+            database=database, outbox=outbox, settings=settings, data=data.event, rrule=data.rrule
         )
         return SeriesOut(id=series.id, rrule=series.rrule, events=[EventOut.of(e) for e in rows])
 
@@ -469,6 +492,8 @@ def _plan_out(tree: plans.PlanTree) -> PlanOut:
                         deadline=i.deadline,
                         deadline_text=i.deadline_text,
                         expected_result=i.expected_result,
+                        done_on=i.done_on,
+                        done_note=i.done_note,
                     )
                     for i in items
                 ],
@@ -490,8 +515,8 @@ class PlanController(Controller):
         return [_plan_out((p, [])) for p in rows]
 
     @post("/", summary="Start a draft plan")
-    async def create(self, database: Database, data: PlanIn) -> PlanOut:
-        plan = await plans.create_plan(database=database, data=data)
+    async def create(self, database: Database, outbox: Outbox, data: PlanIn) -> PlanOut:
+        plan = await plans.create_plan(database=database, outbox=outbox, data=data)
         return _plan_out((plan, []))
 
     @get("/{plan_id:uuid}", summary="A plan with sections and items")
@@ -500,26 +525,81 @@ class PlanController(Controller):
 
     @post("/{plan_id:uuid}/sections", summary="Add a section")
     async def create_section(
-        self, database: Database, plan_id: UUID, data: PlanSectionIn
+        self, database: Database, outbox: Outbox, plan_id: UUID, data: PlanSectionIn
     ) -> PlanOut:
-        await plans.add_section(database=database, plan_id=plan_id, data=data)
+        await plans.add_section(database=database, outbox=outbox, plan_id=plan_id, data=data)
         return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
 
     @post("/{plan_id:uuid}/sections/{section_id:uuid}/items", summary="Add an item")
     async def create_item(
-        self, database: Database, plan_id: UUID, section_id: UUID, data: PlanItemIn
+        self,
+        database: Database,
+        outbox: Outbox,
+        plan_id: UUID,
+        section_id: UUID,
+        data: PlanItemIn,
     ) -> PlanOut:
-        await plans.add_item(database=database, plan_id=plan_id, section_id=section_id, data=data)
+        await plans.add_item(
+            database=database, outbox=outbox, plan_id=plan_id, section_id=section_id, data=data
+        )
         return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
 
     @post("/{plan_id:uuid}/approve", summary="Approve the plan", status_code=200)
-    async def approve(self, database: Database, plan_id: UUID, data: PlanApprovalIn) -> PlanOut:
-        await plans.approve(database=database, plan_id=plan_id, data=data)
+    async def approve(
+        self, database: Database, outbox: Outbox, plan_id: UUID, data: PlanApprovalIn
+    ) -> PlanOut:
+        await plans.approve(database=database, outbox=outbox, plan_id=plan_id, data=data)
         return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
 
     @post("/{plan_id:uuid}/publish", summary="Publish the approved plan", status_code=200)
-    async def publish(self, database: Database, plan_id: UUID) -> PlanOut:
-        await plans.publish(database=database, plan_id=plan_id)
+    async def publish(self, database: Database, outbox: Outbox, plan_id: UUID) -> PlanOut:
+        await plans.publish(database=database, outbox=outbox, plan_id=plan_id)
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+
+    @post(
+        "/{plan_id:uuid}/items/{item_id:uuid}/fulfil",
+        summary="Mark a plan item fulfilled",
+        status_code=200,
+    )
+    async def fulfil(
+        self,
+        database: Database,
+        outbox: Outbox,
+        settings: SchedulingSettings,
+        plan_id: UUID,
+        item_id: UUID,
+        data: PlanFulfilmentIn,
+    ) -> PlanOut:
+        await plans.fulfil_item(
+            database=database,
+            outbox=outbox,
+            plan_id=plan_id,
+            item_id=item_id,
+            data=data,
+            today=_today(settings),
+        )
+        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+
+    @delete(
+        "/{plan_id:uuid}/items/{item_id:uuid}/fulfil",
+        summary="Withdraw a plan item's fulfilment",
+        status_code=200,
+    )
+    async def unfulfil(
+        self,
+        database: Database,
+        outbox: Outbox,
+        settings: SchedulingSettings,
+        plan_id: UUID,
+        item_id: UUID,
+    ) -> PlanOut:
+        await plans.unfulfil_item(
+            database=database,
+            outbox=outbox,
+            plan_id=plan_id,
+            item_id=item_id,
+            today=_today(settings),
+        )
         return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
 
 
@@ -594,8 +674,10 @@ class InternshipController(Controller):
         return await _internship_out(database, internship_id)
 
     @post("/{internship_id:uuid}/fix-group", summary="Fix the group", status_code=200)
-    async def fix_group(self, database: Database, internship_id: UUID) -> InternshipOut:
-        await internships.fix_group(database=database, internship_id=internship_id)
+    async def fix_group(
+        self, database: Database, outbox: Outbox, internship_id: UUID
+    ) -> InternshipOut:
+        await internships.fix_group(database=database, outbox=outbox, internship_id=internship_id)
         return await _internship_out(database, internship_id)
 
     @post(
@@ -615,7 +697,50 @@ class InternshipController(Controller):
         return _statement_out(statement)
 
 
+def _centre_event_out(row: CentreEvent) -> CentreEventOut:
+    return CentreEventOut(
+        event_id=row.event_id,
+        version=row.version,
+        title=row.title,
+        form=row.form,
+        form_title=row.form_title or EVENT_FORM_TITLES.get(row.form, row.form),
+        level=row.level,
+        level_title=EVENT_LEVEL_TITLES.get(row.level, row.level),
+        organiser_name=row.organiser_name,
+        venue=row.venue,
+        online_url=row.online_url,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        capacity=row.capacity,
+        hours=row.hours,
+        audience_subjects=list(row.audience_subjects),
+        audience_categories=list(row.audience_categories),
+        status=row.status,
+        status_title=EVENT_STATUS_TITLES.get(row.status, row.status),
+        registered=row.registered,
+        waiting=row.waiting,
+        centre=row.centre,
+    )
+
+
+class CentreEventController(Controller):
+    """Inter-municipal events of the centre (ММЦ), as this district received them."""
+
+    path = "/centre-events"
+    tags = ["events"]
+
+    @get("/", summary="Upcoming inter-municipal events of the centre")
+    async def index(
+        self, database: Database, include_cancelled: bool = False
+    ) -> list[CentreEventOut]:
+        rows = await centre_events.list_centre_events(
+            database=database, now=datetime.now(UTC), include_cancelled=include_cancelled
+        )
+        return [_centre_event_out(r) for r in rows]
+
+
 CONTROLLERS = [
+    CentreEventController,
     InternshipController,
     PlanController,
     PublicPlanController,

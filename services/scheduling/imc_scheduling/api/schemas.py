@@ -403,6 +403,13 @@ class PlanApprovalIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     approved_on: date
 
 
+class PlanFulfilmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An item of an approved plan was fulfilled: when, and what was done."""
+
+    done_on: date
+    note: str = ""
+
+
 class PlanItemOut(msgspec.Struct, kw_only=True):
     """An item of a plan."""
 
@@ -416,6 +423,8 @@ class PlanItemOut(msgspec.Struct, kw_only=True):
     deadline: date | None
     deadline_text: str
     expected_result: str
+    done_on: date | None = None
+    done_note: str = ""
 
 
 class PlanSectionOut(msgspec.Struct, kw_only=True):
@@ -505,3 +514,29 @@ class InternshipOut(msgspec.Struct, kw_only=True):
     group_fixed_at: datetime | None
     days: list[EventOut]
     participants: list[StatementOut]
+
+
+class CentreEventOut(msgspec.Struct, kw_only=True):
+    """An inter-municipal event of the centre (ММЦ), as the district last heard of it."""
+
+    event_id: UUID
+    version: int
+    title: str
+    form: str
+    form_title: str
+    level: str
+    level_title: str
+    organiser_name: str
+    venue: str
+    online_url: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    hours: int
+    audience_subjects: list[str]
+    audience_categories: list[str]
+    status: str
+    status_title: str
+    registered: int
+    waiting: int
+    centre: str

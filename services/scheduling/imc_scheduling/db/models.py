@@ -160,6 +160,10 @@ class Event(Base):
     """A day of an internship programme (001 §1.3): only its fixed group takes part."""
     seat_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     """Bumped first by every registration change: the row lock that serialises seats."""
+    intermunicipal: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    """Planned at the centre (ММЦ) for every district; goes down over ``imc.centre``."""
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Counts the announced changes; EVENT_CHANGED carries it for versioned readers."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now, onupdate=_now)
 
@@ -188,6 +192,8 @@ class Registration(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Counts the announced changes; PARTICIPATION_CHANGED carries it."""
 
 
 class Reminder(Base):
@@ -242,6 +248,8 @@ class Plan(Base):
     approved_on: Mapped[date | None]
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Counts the announced changes; PLAN_CHANGED carries it."""
 
 
 class PlanSection(Base):
@@ -273,6 +281,10 @@ class PlanItem(Base):
     deadline: Mapped[date | None]
     deadline_text: Mapped[str] = mapped_column(sa.String(100), default="")
     expected_result: Mapped[str] = mapped_column(sa.Text, default="")
+    done_on: Mapped[date | None]
+    """When the item was fulfilled; ``None`` while it is not."""
+    done_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    """What was done (a note on the fulfilment)."""
 
 
 class PlanningLock(Base):
@@ -282,3 +294,45 @@ class PlanningLock(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     counter: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class Organisation(Base):
+    """An educational organisation as the registry announces it (names only)."""
+
+    __tablename__ = "organisations"
+
+    organisation_id: Mapped[UUID] = mapped_column(primary_key=True)
+    short_name: Mapped[str] = mapped_column(sa.String(300))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When the registry made the change: an older announcement never overwrites a newer."""
+
+
+class CentreEvent(Base):
+    """An inter-municipal event of the centre (ММЦ), the highest version received."""
+
+    __tablename__ = "centre_events"
+    __table_args__ = (sa.Index("ix_centre_events_starts_at", "starts_at"),)
+
+    event_id: Mapped[UUID] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    form: Mapped[str] = mapped_column(sa.String(64))
+    form_title: Mapped[str] = mapped_column(sa.String(200))
+    level: Mapped[str] = mapped_column(sa.String(32))
+    organiser_kind: Mapped[str] = mapped_column(sa.String(32))
+    organiser_name: Mapped[str] = mapped_column(sa.String(300))
+    venue: Mapped[str] = mapped_column(sa.String(500))
+    online_url: Mapped[str] = mapped_column(sa.String(1000))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None]
+    hours: Mapped[int]
+    audience_subjects: Mapped[list[str]] = mapped_column(sa.JSON)
+    audience_categories: Mapped[list[str]] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(32))
+    registered: Mapped[int]
+    waiting: Mapped[int]
+    attended: Mapped[int]
+    centre: Mapped[str] = mapped_column(sa.String(64))
+    """Code of the centre the event came from (the envelope's instance)."""
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -68,6 +68,12 @@ REGISTRATION_STATUS_TITLES: Final = {
     "waitlisted": "в листе ожидания",
     "cancelled": "регистрация отменена",
 }
+WIRE_REGISTRATION_STATUS: Final = {
+    "confirmed": "confirmed",
+    "waitlisted": "waiting",
+    "cancelled": "cancelled",
+}
+"""Registration statuses as the contracts spell them (the waiting list is ``waiting``)."""
 MAX_OCCURRENCES: Final = 60
 SELF_CHECKIN_EARLY: Final = timedelta(minutes=30)
 

@@ -48,3 +48,24 @@ def refuse_unless_draft(status: str) -> None:
             f"План {PLAN_STATUS_TITLES.get(status, status)} — изменять можно только проект",
             field="status",
         )
+
+
+FULFILLABLE: Final = ("approved", "published")
+
+
+def refuse_fulfilment(status: str, done_on: date | None, today: date) -> None:
+    """Only an approved or published plan records fulfilment, and not ahead of time.
+
+    ``done_on`` is ``None`` when a fulfilment is withdrawn (the same status rule holds).
+    """
+    if status not in FULFILLABLE:
+        raise Conflict(
+            f"План {PLAN_STATUS_TITLES.get(status, status)} — отмечать выполнение можно "
+            "только в утверждённом или опубликованном плане",
+            field="status",
+        )
+    if done_on is not None and done_on > today:
+        raise InvalidInput(
+            f"Дата выполнения не может быть позже сегодняшней ({today:%d.%m.%Y})",
+            field="done_on",
+        )

@@ -28,9 +28,11 @@ from imc_scheduling.domain.events import (
     period_text,
     validate_event,
 )
+from imc_scheduling.services.changes import announce_event, announce_registration
 from imc_scheduling.settings import SchedulingSettings
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput, NotFound
+from imc_shared.outbox import Outbox
 
 DAY_BEFORE = "day_before"
 _TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
@@ -218,15 +220,24 @@ async def _new_event(
     zone = zone_of(settings)
     values = _values(msgspec.structs.asdict(data), zone)
     values.update(extra)
-    event = Event(**values, venue_key=normalise_venue(values["venue"]), status="planned")
+    event = Event(
+        **values,
+        venue_key=normalise_venue(values["venue"]),
+        status="planned",
+        intermunicipal=settings.instance_kind == "centre",
+    )
     validate_event(_facts(event))
     await _check_roadmap_item(session, event.roadmap_item_id)
     await _check_internship(session, event.internship_id)
     return event
 
 
-async def create_event(*, database: Database, settings: SchedulingSettings, data: EventIn) -> Event:
-    """Plan an event; a clash of venue or responsible person is refused."""
+async def create_event(
+    *, database: Database, outbox: Outbox, settings: SchedulingSettings, data: EventIn
+) -> Event:
+    """Plan an event; a clash of venue or responsible person is refused.
+
+    EVENT_CHANGED (version 1) goes out in the same transaction."""
     async with database.transaction() as session:
         await lock_planning(session)
         event = await _new_event(session, data, settings)
@@ -234,13 +245,20 @@ async def create_event(*, database: Database, settings: SchedulingSettings, data
         session.add(event)
         await session.flush()
         _schedule_reminder(session, event, settings)
+        await announce_event(session, outbox, event)
         return event
 
 
 async def create_series(
-    *, database: Database, settings: SchedulingSettings, data: EventIn, rrule: str
+    *,
+    database: Database,
+    outbox: Outbox,
+    settings: SchedulingSettings,
+    data: EventIn,
+    rrule: str,
 ) -> tuple[EventSeries, list[Event]]:
-    """Plan a series once (RRULE); every occurrence becomes its own event.
+    """Plan a series once (RRULE); every occurrence becomes its own event (and its own
+    EVENT_CHANGED).
 
     All or nothing: one clash refuses the whole series, naming the occurrence.
     """
@@ -266,6 +284,7 @@ async def create_series(
             session.add(event)
             await session.flush()
             _schedule_reminder(session, event, settings)
+            await announce_event(session, outbox, event)
             events.append(event)
         return series, events
 
@@ -301,12 +320,16 @@ async def seat_counts(
 async def update_event(
     *,
     database: Database,
+    outbox: Outbox,
     settings: SchedulingSettings,
     event_id: UUID,
     patch: EventPatch,
     now: datetime | None = None,
 ) -> Event:
-    """Change or move an event (also one occurrence of a series)."""
+    """Change or move an event (also one occurrence of a series).
+
+    Announces the event, every registration promoted from the waiting list by a larger
+    capacity and every attendee whose credited hours changed."""
     from imc_scheduling.services.registrations import fill_seats
 
     zone = zone_of(settings)
@@ -343,19 +366,31 @@ async def update_event(
                 reminder.claimed_at = None
                 reminder.claimed_by = None
                 reminder.outcome = ""
-        if "hours" in changes:
-            await session.execute(
-                sa.update(Registration)
-                .where(Registration.event_id == event.id, Registration.attended.is_(True))
-                .values(hours_credited=event.hours)
-                .execution_options(synchronize_session=False)
-            )
+        changed = await _recredit_hours(session, event) if "hours" in changes else []
         await session.flush()
-        await fill_seats(session, event, now or datetime.now(UTC))
+        changed += await fill_seats(session, event, now or datetime.now(UTC))
+        for registration in changed:
+            await announce_registration(session, outbox, registration, event)
+        await announce_event(session, outbox, event)
         return event
 
 
-async def cancel_event(*, database: Database, event_id: UUID, reason: str) -> Event:
+async def _recredit_hours(session: AsyncSession, event: Event) -> list[Registration]:
+    """Credit the event's new hours to those present; returns the rows that changed."""
+    present = await session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.attended.is_(True),
+            Registration.hours_credited != event.hours,
+        )
+    )
+    rows = list(present.all())
+    for row in rows:
+        row.hours_credited = event.hours
+    return rows
+
+
+async def cancel_event(*, database: Database, outbox: Outbox, event_id: UUID, reason: str) -> Event:
     """Cancel an event (or one occurrence); its pending reminder is dropped."""
     async with database.transaction() as session:
         event = await lock_event(session, event_id)
@@ -369,6 +404,7 @@ async def cancel_event(*, database: Database, event_id: UUID, reason: str) -> Ev
             .where(Reminder.event_id == event.id, Reminder.sent_at.is_(None))
             .values(sent_at=datetime.now(UTC), outcome="cancelled")
         )
+        await announce_event(session, outbox, event)
         return event
 
 

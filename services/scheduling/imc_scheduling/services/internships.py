@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from imc_scheduling.api.schemas import InternshipIn, ParticipantIn
 from imc_scheduling.db.models import Event, Internship, InternshipParticipant, Registration
 from imc_scheduling.domain.events import internship_outcome
+from imc_scheduling.services.changes import announce_event, announce_registration
 from imc_scheduling.services.events import lock_event
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput, NotFound
+from imc_shared.outbox import Outbox
 
 
 class Statement:
@@ -102,8 +104,9 @@ async def _days(session: AsyncSession, internship_id: UUID) -> list[Event]:
     return list(rows.all())
 
 
-async def fix_group(*, database: Database, internship_id: UUID) -> Internship:
-    """Fix the group: every member is registered for every day of the programme."""
+async def fix_group(*, database: Database, outbox: Outbox, internship_id: UUID) -> Internship:
+    """Fix the group: every member is registered for every day of the programme (each
+    registration and each day's new counts are announced)."""
     now = datetime.now(UTC)
     async with database.transaction() as session:
         internship = await _internship(session, internship_id, lock=True)
@@ -130,19 +133,20 @@ async def fix_group(*, database: Database, internship_id: UUID) -> Internship:
                     field="capacity",
                 )
             for member in members:
-                session.add(
-                    Registration(
-                        event_id=event.id,
-                        person_id=member.person_id,
-                        full_name=member.full_name,
-                        organisation_id=member.organisation_id,
-                        registered_by="school",
-                        status="confirmed",
-                        queue_number=event.seat_sequence,
-                        created_at=now,
-                        confirmed_at=now,
-                    )
+                registration = Registration(
+                    event_id=event.id,
+                    person_id=member.person_id,
+                    full_name=member.full_name,
+                    organisation_id=member.organisation_id,
+                    registered_by="school",
+                    status="confirmed",
+                    queue_number=event.seat_sequence,
+                    created_at=now,
+                    confirmed_at=now,
                 )
+                session.add(registration)
+                await announce_registration(session, outbox, registration, event)
+            await announce_event(session, outbox, event)
         internship.group_fixed_at = now
         await session.flush()
         return internship

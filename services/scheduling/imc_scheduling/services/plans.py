@@ -1,17 +1,32 @@
-"""Annual and subject plans: draft, sections, items, approval, publication."""
+"""Annual and subject plans: draft, sections, items, approval, publication, fulfilment.
 
-from datetime import UTC, datetime
+Every change is announced as PLAN_CHANGED (the whole plan, versioned)."""
+
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from imc_scheduling.api.schemas import PlanApprovalIn, PlanIn, PlanItemIn, PlanSectionIn
+from imc_scheduling.api.schemas import (
+    PlanApprovalIn,
+    PlanFulfilmentIn,
+    PlanIn,
+    PlanItemIn,
+    PlanSectionIn,
+)
 from imc_scheduling.db.models import Plan, PlanItem, PlanSection
 from imc_scheduling.domain.events import EVENT_FORM_TITLES
-from imc_scheduling.domain.plans import refuse_unless_draft, school_year_bounds, validate_plan
+from imc_scheduling.domain.plans import (
+    refuse_fulfilment,
+    refuse_unless_draft,
+    school_year_bounds,
+    validate_plan,
+)
+from imc_scheduling.services.changes import announce_plan
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput, NotFound
+from imc_shared.outbox import Outbox
 
 PlanTree = tuple[Plan, list[tuple[PlanSection, list[PlanItem]]]]
 
@@ -26,7 +41,7 @@ async def _plan(session: AsyncSession, plan_id: UUID, *, lock: bool = False) -> 
     return plan
 
 
-async def create_plan(*, database: Database, data: PlanIn) -> Plan:
+async def create_plan(*, database: Database, outbox: Outbox, data: PlanIn) -> Plan:
     """Start a draft plan."""
     validate_plan(data.kind, data.title, data.school_year, data.subject)
     async with database.transaction() as session:
@@ -39,10 +54,13 @@ async def create_plan(*, database: Database, data: PlanIn) -> Plan:
         )
         session.add(plan)
         await session.flush()
+        await announce_plan(session, outbox, plan)
         return plan
 
 
-async def add_section(*, database: Database, plan_id: UUID, data: PlanSectionIn) -> PlanSection:
+async def add_section(
+    *, database: Database, outbox: Outbox, plan_id: UUID, data: PlanSectionIn
+) -> PlanSection:
     """Add a section at the end of a draft plan."""
     if not data.title.strip():
         raise InvalidInput("Укажите название раздела", field="title")
@@ -55,11 +73,12 @@ async def add_section(*, database: Database, plan_id: UUID, data: PlanSectionIn)
         section = PlanSection(plan_id=plan_id, position=(last or 0) + 1, title=data.title.strip())
         session.add(section)
         await session.flush()
+        await announce_plan(session, outbox, plan)
         return section
 
 
 async def add_item(
-    *, database: Database, plan_id: UUID, section_id: UUID, data: PlanItemIn
+    *, database: Database, outbox: Outbox, plan_id: UUID, section_id: UUID, data: PlanItemIn
 ) -> PlanItem:
     """Add an item at the end of a section of a draft plan."""
     if not data.title.strip():
@@ -102,10 +121,13 @@ async def add_item(
         )
         session.add(item)
         await session.flush()
+        await announce_plan(session, outbox, plan)
         return item
 
 
-async def approve(*, database: Database, plan_id: UUID, data: PlanApprovalIn) -> Plan:
+async def approve(
+    *, database: Database, outbox: Outbox, plan_id: UUID, data: PlanApprovalIn
+) -> Plan:
     """Approve a draft that has at least one item."""
     if not data.approved_by.strip():
         raise InvalidInput("Укажите, кем утверждён план", field="approved_by")
@@ -125,10 +147,11 @@ async def approve(*, database: Database, plan_id: UUID, data: PlanApprovalIn) ->
         plan.approved_by = data.approved_by.strip()
         plan.approval_document = data.approval_document.strip()
         plan.approved_on = data.approved_on
+        await announce_plan(session, outbox, plan)
         return plan
 
 
-async def publish(*, database: Database, plan_id: UUID) -> Plan:
+async def publish(*, database: Database, outbox: Outbox, plan_id: UUID) -> Plan:
     """Publish an approved plan (000 §3.6.2: brought to the schools' notice)."""
     async with database.transaction() as session:
         plan = await _plan(session, plan_id, lock=True)
@@ -138,7 +161,52 @@ async def publish(*, database: Database, plan_id: UUID) -> Plan:
             raise Conflict("Опубликовать можно только утверждённый план", field="status")
         plan.status = "published"
         plan.published_at = datetime.now(UTC)
+        await announce_plan(session, outbox, plan)
         return plan
+
+
+async def _item(session: AsyncSession, plan: Plan, item_id: UUID) -> PlanItem:
+    item = await session.get(PlanItem, item_id)
+    if item is None or item.plan_id != plan.id:
+        raise NotFound("Пункт плана не найден", field="item_id")
+    return item
+
+
+async def fulfil_item(
+    *,
+    database: Database,
+    outbox: Outbox,
+    plan_id: UUID,
+    item_id: UUID,
+    data: PlanFulfilmentIn,
+    today: date,
+) -> PlanItem:
+    """Record that an item of an approved or published plan was fulfilled (a repeat
+    corrects the date and the note)."""
+    async with database.transaction() as session:
+        plan = await _plan(session, plan_id, lock=True)
+        refuse_fulfilment(plan.status, data.done_on, today)
+        item = await _item(session, plan, item_id)
+        item.done_on = data.done_on
+        item.done_note = data.note.strip()
+        await announce_plan(session, outbox, plan)
+        return item
+
+
+async def unfulfil_item(
+    *, database: Database, outbox: Outbox, plan_id: UUID, item_id: UUID, today: date
+) -> PlanItem:
+    """Withdraw an item's fulfilment (recorded by mistake)."""
+    async with database.transaction() as session:
+        plan = await _plan(session, plan_id, lock=True)
+        refuse_fulfilment(plan.status, None, today)
+        item = await _item(session, plan, item_id)
+        if item.done_on is None:
+            raise Conflict("Пункт плана не отмечен как выполненный", field="item_id")
+        item.done_on = None
+        item.done_note = ""
+        await announce_plan(session, outbox, plan)
+        return item
 
 
 async def plan_tree(*, database: Database, plan_id: UUID, public: bool = False) -> PlanTree:

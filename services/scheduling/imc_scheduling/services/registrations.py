@@ -13,9 +13,11 @@ from imc_scheduling.domain.events import (
     registration_closed_reason,
     self_checkin_refusal,
 )
+from imc_scheduling.services.changes import announce_event, announce_registration
 from imc_scheduling.services.events import lock_event
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput, NotFound
+from imc_shared.outbox import Outbox
 
 REGISTERED_BY = ("self", "school")
 
@@ -67,9 +69,19 @@ async def fill_seats(session: AsyncSession, event: Event, now: datetime) -> list
     return promoted
 
 
+async def _announce(
+    session: AsyncSession, outbox: Outbox, event: Event, changed: list[Registration]
+) -> None:
+    """Announce the changed registrations, then the event with its new counts."""
+    for registration in changed:
+        await announce_registration(session, outbox, registration, event)
+    await announce_event(session, outbox, event)
+
+
 async def register(
     *,
     database: Database,
+    outbox: Outbox,
     event_id: UUID,
     person_id: UUID,
     full_name: str,
@@ -135,11 +147,17 @@ async def register(
         registration.checkin_method = ""
         registration.hours_credited = 0
         await session.flush()
+        await _announce(session, outbox, event, [registration])
         return registration, await waiting_position(session, registration)
 
 
 async def cancel_registration(
-    *, database: Database, event_id: UUID, registration_id: UUID, now: datetime | None = None
+    *,
+    database: Database,
+    outbox: Outbox,
+    event_id: UUID,
+    registration_id: UUID,
+    now: datetime | None = None,
 ) -> tuple[Registration, list[Registration]]:
     """Cancel a registration; a freed seat goes to the first on the waiting list in the
     same transaction. Returns the cancelled registration and those promoted."""
@@ -160,6 +178,7 @@ async def cancel_registration(
         registration.cancelled_at = moment
         await session.flush()
         promoted = await fill_seats(session, event, moment)
+        await _announce(session, outbox, event, [registration, *promoted])
         return registration, promoted
 
 
@@ -202,6 +221,7 @@ def _credit(
 async def mark_attendance(
     *,
     database: Database,
+    outbox: Outbox,
     event_id: UUID,
     person_ids: list[UUID],
     attended: bool,
@@ -236,14 +256,23 @@ async def mark_attendance(
                 "Не зарегистрированы с подтверждённым участием: " + ", ".join(missing),
                 field="person_ids",
             )
+        changed = [row for row in rows if row.attended != attended]
         for row in rows:
             _credit(row, event, attended, "organiser", moment)
         await session.flush()
+        if changed:
+            await _announce(session, outbox, event, changed)
         return list(rows)
 
 
 async def self_check_in(
-    *, database: Database, secret: str, event_id: UUID, code: str, now: datetime | None = None
+    *,
+    database: Database,
+    outbox: Outbox,
+    secret: str,
+    event_id: UUID,
+    code: str,
+    now: datetime | None = None,
 ) -> Registration:
     """A participant checks in with their personal code."""
     moment = now or datetime.now(UTC)
@@ -267,7 +296,8 @@ async def self_check_in(
             raise Conflict(refusal, field="code")
         if not registration.attended:
             _credit(registration, event, True, "self", moment)
-        await session.flush()
+            await session.flush()
+            await _announce(session, outbox, event, [registration])
         return registration
 
 
