@@ -3,6 +3,10 @@
 from imc_contracts import names
 from imc_contracts.envelope import Envelope, MessageType, encode, new_message_id
 from imc_contracts.messages import (
+    CENTRE_REGISTRATION_DECIDED,
+    CENTRE_REGISTRATION_REQUESTED,
+    CentreRegistrationDecided,
+    CentreRegistrationRequested,
     EVENT_CHANGED,
     HEARTBEAT,
     PARTICIPATION_CHANGED,
@@ -53,6 +57,10 @@ from imc_contracts.messages import (
 )
 
 __all__ = [
+    "CENTRE_REGISTRATION_DECIDED",
+    "CENTRE_REGISTRATION_REQUESTED",
+    "CentreRegistrationDecided",
+    "CentreRegistrationRequested",
     "EVENT_CHANGED",
     "HEARTBEAT",
     "PARTICIPATION_CHANGED",

@@ -295,6 +295,25 @@ PAYLOADS: dict[str, msgspec.Struct] = {
     m.RESYNC_REQUESTED.routing_key: m.ResyncRequested(
         request_id=_RESYNC, districts=("yaya",), reason="свод центра восстановлен с нуля"
     ),
+    m.CENTRE_REGISTRATION_REQUESTED.routing_key: m.CentreRegistrationRequested(
+        registration_id=_REGISTRATION,
+        version=1,
+        event_id=_EVENT,
+        person_id=_PERSON,
+        full_name="Карпенко Юлия Сергеевна",
+        position="учитель математики",
+        organisation_id=_ORG,
+        organisation_short_name=_SHORT_NAME,
+        status="requested",
+    ),
+    m.CENTRE_REGISTRATION_DECIDED.routing_key: m.CentreRegistrationDecided(
+        registration_id=_REGISTRATION,
+        version=1,
+        event_id=_EVENT,
+        district="yaya",
+        status="waiting",
+        queue_number=2,
+    ),
     m.ROADMAP_OPENED.routing_key: m.RoadmapOpened(
         roadmap_id=_ROADMAP,
         site_id=_SITE,

@@ -14,6 +14,8 @@ from typing import Any
 
 from imc_contracts.envelope import MessageType
 from imc_contracts.messages import (
+    CENTRE_REGISTRATION_DECIDED,
+    CENTRE_REGISTRATION_REQUESTED,
     EVENT_CHANGED,
     HEARTBEAT,
     PARTICIPATION_CHANGED,
@@ -38,6 +40,12 @@ class Crossing:
         """The routing key the link binds."""
         return self.message.routing_key
 
+
+_PARTICIPANT = (
+    "Участник межмуниципального мероприятия: центр ведёт список участников, отмечает "
+    "присутствие и выдаёт сертификаты (002, разделы 4 и 6); передаётся только при "
+    "записи на мероприятие центра."
+)
 
 _LEADERS = (
     "Руководитель и соруководитель площадки названы в приказе о присвоении статуса; "
@@ -145,12 +153,47 @@ UPWARD: tuple[Crossing, ...] = (
         ),
     ),
     Crossing(HEARTBEAT, frozenset({"sequence", "interval_seconds", "outbox_backlog"})),
+    Crossing(
+        CENTRE_REGISTRATION_REQUESTED,
+        frozenset(
+            {
+                "registration_id",
+                "version",
+                "event_id",
+                "person_id",
+                "full_name",
+                "position",
+                "organisation_id",
+                "organisation_short_name",
+                "status",
+            }
+        ),
+        personal={
+            "person_id": _PARTICIPANT,
+            "full_name": _PARTICIPANT,
+            "position": _PARTICIPANT,
+        },
+    ),
 )
 """District → centre: what the centre's aggregator may bind on ``imc.districts``."""
 
 DOWNWARD: tuple[Crossing, ...] = (
     *(c for c in UPWARD if c.message in (EVENT_CHANGED, PLAN_CHANGED, SITE_STATUS_CHANGED)),
     Crossing(RESYNC_REQUESTED, frozenset({"request_id", "districts", "reason"})),
+    Crossing(
+        CENTRE_REGISTRATION_DECIDED,
+        frozenset(
+            {
+                "registration_id",
+                "version",
+                "event_id",
+                "district",
+                "status",
+                "queue_number",
+                "reason",
+            }
+        ),
+    ),
 )
 """Centre → districts over ``imc.centre``: the centre's inter-municipal events, its plan,
 its decisions on inter-municipal sites (002 §8.4–8.5), and requests to resync."""

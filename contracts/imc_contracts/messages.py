@@ -459,6 +459,43 @@ class ResyncRequested(msgspec.Struct, frozen=True, kw_only=True):
     reason: str = ""
 
 
+CentreRegistrationStatus = Literal["requested", "confirmed", "waiting", "cancelled", "refused"]
+
+
+class CentreRegistrationRequested(msgspec.Struct, frozen=True, kw_only=True):
+    """A district registers one of its teachers for an inter-municipal event of the
+    centre, or withdraws them (``cancelled``). The centre keeps the list of
+    participants, so the name crosses: only for this event, only to the centre."""
+
+    registration_id: UUID
+    """Made by the district; the centre's answer names it."""
+    version: int
+    event_id: UUID
+    """The centre's event."""
+    person_id: UUID
+    full_name: str
+    position: str = ""
+    organisation_id: UUID | None = None
+    organisation_short_name: str = ""
+    status: Literal["requested", "cancelled"]
+
+
+class CentreRegistrationDecided(msgspec.Struct, frozen=True, kw_only=True):
+    """The centre's answer to a district's registration: a seat, the waiting list, a
+    cancellation or a refusal with its reason. No name travels back down."""
+
+    registration_id: UUID
+    version: int
+    event_id: UUID
+    district: str
+    """The district that asked; the others ignore the answer."""
+    status: CentreRegistrationStatus
+    queue_number: int | None = None
+    """Place on the waiting list."""
+    reason: str = ""
+    """Why it was refused, in Russian."""
+
+
 ORGANISATION_UPSERTED = MessageType(
     "registry.organisation.upserted",
     1,
@@ -577,6 +614,19 @@ RESYNC_REQUESTED = MessageType(
     "The centre asks districts to re-send their current state.",
 )
 
+CENTRE_REGISTRATION_REQUESTED = MessageType(
+    "scheduling.centre_registration.requested",
+    1,
+    CentreRegistrationRequested,
+    "A district registers a teacher for the centre's inter-municipal event (or withdraws).",
+)
+CENTRE_REGISTRATION_DECIDED = MessageType(
+    "scheduling.centre_registration.decided",
+    1,
+    CentreRegistrationDecided,
+    "The centre answers a district's registration (no personal data).",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
@@ -597,5 +647,7 @@ ALL_MESSAGES: tuple[MessageType, ...] = (
     PLAN_CHANGED,
     HEARTBEAT,
     RESYNC_REQUESTED,
+    CENTRE_REGISTRATION_REQUESTED,
+    CENTRE_REGISTRATION_DECIDED,
 )
 BY_ROUTING_KEY = {m.routing_key: m for m in ALL_MESSAGES}
