@@ -4,21 +4,31 @@
     uv run python deploy/compose/render_definitions.py centre     # reads deploy/compose/centre.env
 
 A district's file (``rabbitmq/district.definitions.json``) holds the service user
-``imc`` and the link user ``centre-link`` the centre's federation logs in as; the
-centre's (``rabbitmq/centre.definitions.json``) holds its service user and one
-federation upstream per district of ``IMC_DISTRICTS``, with that district's link
-password. Both come from ``imc_local.definitions``, the same code ``make run`` uses.
+``imc``, the link user ``centre-link`` the centre's federation logs in as (it may bind
+only the upward allowlist) and, when ``IMC_CENTRE_UPSTREAM`` is set, the ``centre``
+upstream its ``imc.centre`` is federated down from. The centre's
+(``rabbitmq/centre.definitions.json``) holds its service user, one federation upstream
+per district of ``IMC_DISTRICTS`` with that district's link password, one account
+``district-<code>`` per district for its downward link and, optionally, the account
+``region-link`` of a regional centre above. Both come from ``imc_local.definitions``,
+the same code ``make run`` uses.
 
 Values are read from the env file (``--env-file``), and a variable set in the
 environment wins over the file, as with docker compose. Variables:
 
-district  IMC_DISTRICT, RABBITMQ_SERVICE_PASSWORD, RABBITMQ_LINK_PASSWORD
+district  IMC_DISTRICT, RABBITMQ_SERVICE_PASSWORD, RABBITMQ_LINK_PASSWORD; optional
+          IMC_CENTRE_UPSTREAM (amqp://<centre host>:<port>, no credentials) with
+          RABBITMQ_CENTRE_PASSWORD (this district's password at the centre).
 centre    IMC_DISTRICT, RABBITMQ_SERVICE_PASSWORD, IMC_DISTRICTS and, for every district
-          code in it, RABBITMQ_LINK_PASSWORD_<CODE> (upper case, "-" as "_"): the
-          RABBITMQ_LINK_PASSWORD of that district.
+          code in it (upper case, "-" as "_"), RABBITMQ_LINK_PASSWORD_<CODE> (the
+          RABBITMQ_LINK_PASSWORD of that district) and RABBITMQ_DISTRICT_PASSWORD_<CODE>
+          (that district's RABBITMQ_CENTRE_PASSWORD); optional RABBITMQ_PARENT_PASSWORD
+          (account ``region-link`` for a regional centre above) and, at a regional
+          centre, RABBITMQ_CENTRES_BELOW (codes of IMC_DISTRICTS that are centres: their
+          upstream pulls ``imc.districts`` with max-hops 2, as ``region-link``).
 
-Passwords are stored as salted hashes, except the link passwords in the centre's
-upstream URIs, which RabbitMQ needs in clear: keep the centre's file private.
+Passwords are stored as salted hashes, except the passwords in upstream URIs, which
+RabbitMQ needs in clear: keep both files private.
 """
 
 import argparse
@@ -31,7 +41,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from imc_local.definitions import centre_definitions, district_definitions, upstream_uri
+from imc_contracts.names import CENTRE_EXCHANGE, DISTRICTS_EXCHANGE
+from imc_local.definitions import (
+    LinkAccount,
+    Upstream,
+    centre_definitions,
+    district_account,
+    district_definitions,
+    parent_account,
+    upstream_uri,
+)
 from imc_local.stack import LINK_USER, SERVICE_USER
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +62,10 @@ CODE = re.compile(r"^[a-z][a-z0-9-]*$")
 # Passwords go into URLs (IMC_BROKER_URL, IMC_DATABASE_URL, upstream URIs) unquoted.
 URL_SAFE = re.compile(r"^[A-Za-z0-9._~-]+$")
 DEMO_PREFIX = "demo-"
+CENTRE_UPSTREAM = "centre"
+"""Name of a district's upstream to its centre (``federation-upstream`` parameter)."""
+REGION_USER = "region-link"
+"""The account a regional centre's link logs in as at a centre below it."""
 
 
 class ConfigError(ValueError):
@@ -75,7 +98,13 @@ def load_env(env_file: Path | None, environ: Mapping[str, str]) -> dict[str, str
 
 def link_password_variable(district: str) -> str:
     """Name of the variable holding a district's link password at the centre."""
-    return "RABBITMQ_LINK_PASSWORD_" + district.upper().replace("-", "_")
+    return "RABBITMQ_LINK_PASSWORD_" + _suffix(district)
+
+
+def district_password_variable(district: str) -> str:
+    """Name of the variable holding the password of a district's account at the centre
+    (the district's ``RABBITMQ_CENTRE_PASSWORD``)."""
+    return "RABBITMQ_DISTRICT_PASSWORD_" + _suffix(district)
 
 
 def render_district(env: Mapping[str, str]) -> dict[str, Any]:
@@ -87,16 +116,28 @@ def render_district(env: Mapping[str, str]) -> dict[str, Any]:
         service_password=_password(env, "RABBITMQ_SERVICE_PASSWORD"),
         link_user=LINK_USER,
         link_password=_password(env, "RABBITMQ_LINK_PASSWORD"),
+        centre=centre_upstream(env),
     )
 
 
+def centre_upstream(env: Mapping[str, str]) -> Upstream | None:
+    """The district's downward link, when ``IMC_CENTRE_UPSTREAM`` is set: its
+    ``imc.centre`` pulls the centre's, logging in there as ``district-<code>``."""
+    address = env.get("IMC_CENTRE_UPSTREAM", "").strip()
+    if not address:
+        return None
+    district = _code(env, "IMC_DISTRICT")
+    host, port = _address("IMC_CENTRE_UPSTREAM", address, "RABBITMQ_CENTRE_PASSWORD")
+    account = district_account(district, _password(env, "RABBITMQ_CENTRE_PASSWORD"))
+    uri = upstream_uri(host, port, account.user, account.password)
+    return Upstream(CENTRE_UPSTREAM, uri, exchange=CENTRE_EXCHANGE)
+
+
 def render_centre(env: Mapping[str, str]) -> dict[str, Any]:
-    """Definitions of the centre node: an upstream per district of ``IMC_DISTRICTS``."""
+    """Definitions of the centre node: an upstream and an account per district of
+    ``IMC_DISTRICTS``, and the regional centre's account if it has a password."""
     centre = _code(env, "IMC_DISTRICT")
-    upstreams = {
-        code: _link_uri(code, upstream, _password(env, link_password_variable(code)))
-        for code, upstream in district_upstreams(env).items()
-    }
+    upstreams = centre_upstreams(env)
     if not upstreams:
         raise ConfigError("IMC_DISTRICTS names no district")
     return centre_definitions(
@@ -104,7 +145,59 @@ def render_centre(env: Mapping[str, str]) -> dict[str, Any]:
         service_user=SERVICE_USER,
         service_password=_password(env, "RABBITMQ_SERVICE_PASSWORD"),
         upstreams=upstreams,
+        district_accounts=district_accounts(env),
+        parent_account=region_account(env),
     )
+
+
+def centre_upstreams(env: Mapping[str, str]) -> dict[str, Upstream]:
+    """District code -> the centre's upstream to it, with the link credentials.
+
+    A district's upstream pulls its ``imc.events`` as ``centre-link``; a centre below a
+    regional centre (``RABBITMQ_CENTRES_BELOW``) is pulled from its ``imc.districts``
+    as ``region-link``, two hops (its districts, then it)."""
+    below = centres_below(env)
+    upstreams: dict[str, Upstream] = {}
+    for code, address in district_upstreams(env).items():
+        variable = link_password_variable(code)
+        host, port = _address(f"IMC_DISTRICTS: {code}", address, variable)
+        password = _password(env, variable)
+        if code in below:
+            uri = upstream_uri(host, port, REGION_USER, password)
+            upstreams[code] = Upstream(code, uri, exchange=DISTRICTS_EXCHANGE, max_hops=2)
+        else:
+            upstreams[code] = Upstream(code, upstream_uri(host, port, LINK_USER, password))
+    return upstreams
+
+
+def district_accounts(env: Mapping[str, str]) -> dict[str, LinkAccount]:
+    """District code -> its account for the downward link (``district-<code>``).
+
+    ``downstream`` stays empty (any cluster name): a compose district's cluster name is
+    ``rabbit@rabbitmq-<code>``, chosen by the district's own stack, so the centre does
+    not pin it."""
+    below = centres_below(env)
+    return {
+        code: district_account(code, _password(env, district_password_variable(code)))
+        for code in district_upstreams(env)
+        if code not in below
+    }
+
+
+def region_account(env: Mapping[str, str]) -> LinkAccount | None:
+    """The account of a regional centre above, if ``RABBITMQ_PARENT_PASSWORD`` is set."""
+    if not env.get("RABBITMQ_PARENT_PASSWORD", ""):
+        return None
+    return parent_account(REGION_USER, _password(env, "RABBITMQ_PARENT_PASSWORD"))
+
+
+def centres_below(env: Mapping[str, str]) -> frozenset[str]:
+    """Codes of ``IMC_DISTRICTS`` that are centres (``RABBITMQ_CENTRES_BELOW``)."""
+    codes = frozenset(env.get("RABBITMQ_CENTRES_BELOW", "").replace(",", " ").split())
+    unknown = codes - set(district_upstreams(env))
+    if unknown:
+        raise ConfigError(f"RABBITMQ_CENTRES_BELOW: {sorted(unknown)} not in IMC_DISTRICTS")
+    return codes
 
 
 def district_upstreams(env: Mapping[str, str]) -> dict[str, str]:
@@ -209,26 +302,27 @@ def _password(env: Mapping[str, str], name: str) -> str:
     return value
 
 
-def _link_uri(code: str, upstream: str, password: str) -> str:
-    """The upstream URI with the link user's credentials, as the centre's node uses it."""
+def _suffix(code: str) -> str:
+    return code.upper().replace("-", "_")
+
+
+def _address(label: str, upstream: str, password_variable: str) -> tuple[str, int]:
+    """Host and port of an upstream written without credentials (``amqp://host:port``)."""
     parts = urlsplit(upstream)
     if parts.scheme != "amqp":
-        raise ConfigError(f"IMC_DISTRICTS: {code}: upstream must be amqp://host:port")
+        raise ConfigError(f"{label}: upstream must be amqp://host:port")
     if parts.username or parts.password:
         raise ConfigError(
-            f"IMC_DISTRICTS: {code}: the upstream carries no credentials "
-            f"(the broker records it without them); set "
-            f"{link_password_variable(code)} instead"
+            f"{label}: the upstream carries no credentials "
+            f"(the broker records it without them); set {password_variable} instead"
         )
     try:
         port = parts.port or 5672
     except ValueError:
         port = 0
     if parts.path not in ("", "/") or parts.query or not parts.hostname or not port:
-        raise ConfigError(
-            f"IMC_DISTRICTS: {code}: upstream must be amqp://host:port, not {upstream!r}"
-        )
-    return upstream_uri(parts.hostname, port, LINK_USER, password)
+        raise ConfigError(f"{label}: upstream must be amqp://host:port, not {upstream!r}")
+    return parts.hostname, port
 
 
 if __name__ == "__main__":

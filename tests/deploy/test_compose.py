@@ -8,9 +8,11 @@ environment compose gives each service is a valid settings Struct of that servic
 database URLs match the roles the init script creates; every Dockerfile installs with
 ``uv sync --frozen --no-dev --package imc-<name>`` from the copied lock and runs as a
 non-root user; the committed definitions hold the exchanges, no guest user, one
-federation upstream per district with the loss-safe settings, and hashes of the
-example passwords. The init script runs on a real PostgreSQL, the definitions and
-RabbitMQ config boot a real RabbitMQ node.
+federation upstream per district with the loss-safe settings, the allowlist on every
+link account, the downward link of a district, and hashes of the example passwords.
+``link_district.py`` is run with ``--dry-run``, with a stand-in for compose, and against
+a real node (never Docker). The init script runs on a real PostgreSQL, the definitions
+and RabbitMQ config boot a real RabbitMQ node.
 """
 
 import base64
@@ -40,6 +42,7 @@ import msgspec
 import pytest
 import yaml
 
+from imc_contracts import federation
 from imc_contracts.names import (
     CENTRE_EXCHANGE,
     DEAD_LETTER_EXCHANGE,
@@ -65,7 +68,7 @@ DISTRICT_SERVICES = (
     "notifications",
     "portal",
 )
-CENTRE_SERVICES = ("federation", "portal")
+CENTRE_SERVICES = ("federation", "scheduling", "portal")
 ALL_SERVICES = (*DISTRICT_SERVICES, "federation")
 STACKS = {
     "district": (ROOT / "docker-compose.yml", COMPOSE_DIR / "district.env.example"),
@@ -83,18 +86,17 @@ VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _render_module() -> ModuleType:
-    """deploy/compose/render_definitions.py, imported by path (it is a script)."""
-    spec = importlib.util.spec_from_file_location(
-        "imc_compose_render_definitions", COMPOSE_DIR / "render_definitions.py"
-    )
+def _script_module(name: str) -> ModuleType:
+    """A script of deploy/compose, imported by path."""
+    spec = importlib.util.spec_from_file_location(f"imc_compose_{name}", COMPOSE_DIR / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-render = _render_module()
+render = _script_module("render_definitions")
+link = _script_module("link_district")
 
 
 @functools.cache
@@ -419,6 +421,18 @@ def test_compose_environment_is_valid_settings(stack: str) -> None:
             assert set(settings.district_map()) == set(  # type: ignore[attr-defined]
                 json.loads(example(stack)["IMC_DISTRICTS"])
             )
+            assert settings.link_down_alert_seconds == int(  # type: ignore[attr-defined]
+                example(stack)["IMC_LINK_DOWN_ALERT_SECONDS"]
+            )
+        if imc_service == "scheduling":
+            # The centre's scheduling publishes inter-municipal events; a district's takes
+            # them only over the link from the upstream its definitions pull from.
+            assert settings.instance_kind == stack  # type: ignore[attr-defined]
+            assert settings.centre_upstream == example(stack).get(  # type: ignore[attr-defined]
+                "IMC_CENTRE_UPSTREAM", ""
+            )
+        if imc_service == "registry":
+            assert settings.heartbeat_seconds == 30  # type: ignore[attr-defined]
     portal = environment(resolved(stack)["services"]["portal"])
     assert portal["IMC_MODE"] == stack
 
@@ -650,11 +664,79 @@ def test_definitions_have_the_exchanges_and_no_guest(kind: str) -> None:
     assert SERVICE_USER in users
     if kind == "centre":
         assert DISTRICTS_EXCHANGE in exchanges
-        assert set(users) == {SERVICE_USER}
+        districts = json.loads(example("centre")["IMC_DISTRICTS"])
+        assert set(users) == {SERVICE_USER} | {f"district-{code}" for code in districts}
     else:
         assert set(users) == {SERVICE_USER, LINK_USER}
-        link = next(p for p in data["permissions"] if p["user"] == LINK_USER)
-        assert ".*" not in (link["configure"], link["write"]), "the link user is limited"
+    for user in set(users) - {SERVICE_USER}:
+        link_permission = next(p for p in data["permissions"] if p["user"] == user)
+        assert ".*" not in (link_permission["configure"], link_permission["write"]), user
+        assert not users[user]["tags"], f"{user} has no management rights"
+
+
+@pytest.mark.parametrize(
+    ("kind", "exchange", "keys"),
+    [
+        ("district", EVENTS_EXCHANGE, federation.UPWARD_KEYS),
+        ("centre", CENTRE_EXCHANGE, federation.DOWNWARD_KEYS),
+    ],
+)
+def test_link_accounts_bind_only_the_allowlist(
+    kind: str, exchange: str, keys: frozenset[str]
+) -> None:
+    """The broker refuses a link any binding outside the allowlist (topic permissions)."""
+    data = definitions(kind)
+    accounts = {user["name"] for user in data["users"]} - {SERVICE_USER}
+    assert accounts
+    topics = {topic["user"]: topic for topic in data["topic_permissions"]}
+    assert set(topics) == accounts
+    for user, topic in topics.items():
+        assert topic["exchange"] == exchange, user
+        assert topic["write"] == "^$", f"{user} publishes nothing"
+        for key in keys:
+            assert re.fullmatch(topic["read"], key), (user, key)
+        for key in ("#", "*", "notifications.message.requested.v1", "registry.person.changed.v1"):
+            assert not re.fullmatch(topic["read"], key), (user, key)
+        read = next(p["read"] for p in data["permissions"] if p["user"] == user)
+        assert re.fullmatch(read, exchange), user
+        assert not re.fullmatch(read, EVENTS_EXCHANGE if kind == "centre" else CENTRE_EXCHANGE)
+
+
+def test_district_federates_the_centre_down() -> None:
+    """The committed district pulls the centre's imc.centre as district-<code>, from the
+    address its scheduling accepts the centre's events from."""
+    data = definitions("district")
+    env = example("district")
+    district = resolved("district")["services"]
+    upstreams = [p for p in data["parameters"] if p["component"] == "federation-upstream"]
+    assert [p["name"] for p in upstreams] == [render.CENTRE_UPSTREAM]
+    upstream = upstreams[0]["value"]
+    assert upstream["exchange"] == CENTRE_EXCHANGE
+    assert upstream["ack-mode"] == "on-confirm"
+    assert upstream["resource-cleanup-mode"] == "never"
+    assert upstream["max-hops"] == 1
+    assert urlsplit(upstream["uri"]).username == f"district-{env['IMC_DISTRICT']}"
+    assert upstream_without_credentials(upstream["uri"]) == env["IMC_CENTRE_UPSTREAM"]
+    assert environment(district["scheduling"])["IMC_CENTRE_UPSTREAM"] == env["IMC_CENTRE_UPSTREAM"]
+    (policy,) = data["policies"]
+    assert policy["definition"] == {"federation-upstream": render.CENTRE_UPSTREAM}
+    assert re.fullmatch(policy["pattern"], CENTRE_EXCHANGE)
+    assert not re.fullmatch(policy["pattern"], EVENTS_EXCHANGE)
+    assert environment(district["registry"])["IMC_HEARTBEAT_SECONDS"] == "30"
+
+
+def test_centre_relays_its_own_messages() -> None:
+    """The centre's upward messages join imc.districts, its downward ones imc.centre."""
+    bindings = {
+        (b["source"], b["destination"], b["routing_key"])
+        for b in definitions("centre")["bindings"]
+        if b["destination_type"] == "exchange"
+    }
+    for key in federation.UPWARD_KEYS:
+        assert (EVENTS_EXCHANGE, DISTRICTS_EXCHANGE, key) in bindings, key
+    downward = {(s, d, k) for s, d, k in bindings if d == CENTRE_EXCHANGE}
+    assert downward
+    assert {k for _, _, k in downward} <= federation.DOWNWARD_KEYS
 
 
 def test_centre_federates_every_district_without_loss() -> None:
@@ -698,6 +780,12 @@ def test_committed_definitions_use_the_example_passwords() -> None:
         password = urlsplit(parameter["value"]["uri"]).password
         assert password == centre_env[render.link_password_variable(parameter["name"])]
         assert password == district_env["RABBITMQ_LINK_PASSWORD"]
+    for code in json.loads(centre_env["IMC_DISTRICTS"]):
+        password = centre_env[render.district_password_variable(code)]
+        assert password == district_env["RABBITMQ_CENTRE_PASSWORD"]
+        assert password_matches(users[f"district-{code}"]["password_hash"], password)
+    (downward,) = definitions("district")["parameters"]
+    assert urlsplit(downward["value"]["uri"]).password == district_env["RABBITMQ_CENTRE_PASSWORD"]
 
 
 # --- render_definitions.py -------------------------------------------------------------
@@ -738,6 +826,8 @@ def test_render_centre_builds_upstreams_from_imc_districts() -> None:
         ),
         "RABBITMQ_LINK_PASSWORD_YAYA": "l1",
         "RABBITMQ_LINK_PASSWORD_NEW_TOWN": "l2",
+        "RABBITMQ_DISTRICT_PASSWORD_YAYA": "d1",
+        "RABBITMQ_DISTRICT_PASSWORD_NEW_TOWN": "d2",
     }
     upstreams = {p["name"]: p["value"]["uri"] for p in render.render_centre(env)["parameters"]}
     assert upstreams == {
@@ -746,10 +836,133 @@ def test_render_centre_builds_upstreams_from_imc_districts() -> None:
     }
 
 
+def test_render_district_adds_the_downward_link_only_when_asked() -> None:
+    env = {
+        "IMC_DISTRICT": "new-town",
+        "RABBITMQ_SERVICE_PASSWORD": "svc",
+        "RABBITMQ_LINK_PASSWORD": "up",
+    }
+    alone = render.render_district(env)
+    assert alone["parameters"] == []
+    assert alone["policies"] == []
+    federated = render.render_district(
+        env | {"IMC_CENTRE_UPSTREAM": "amqp://10.0.0.1", "RABBITMQ_CENTRE_PASSWORD": "down"}
+    )
+    (upstream,) = federated["parameters"]
+    assert upstream["name"] == "centre"
+    assert upstream["value"]["uri"] == "amqp://district-new-town:down@10.0.0.1:5672"
+    assert upstream["value"]["exchange"] == CENTRE_EXCHANGE
+    (policy,) = federated["policies"]
+    assert policy["definition"] == {"federation-upstream": "centre"}
+    assert {user["name"] for user in federated["users"]} == {SERVICE_USER, LINK_USER}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"RABBITMQ_CENTRE_PASSWORD": ""}, "RABBITMQ_CENTRE_PASSWORD is not set"),
+        ({"IMC_CENTRE_UPSTREAM": "amqp://district-yaya:pw@h:5672"}, "no credentials"),
+        ({"IMC_CENTRE_UPSTREAM": "amqps://h:5671"}, "amqp://host:port"),
+        ({"IMC_CENTRE_UPSTREAM": "amqp://h:5672/vhost"}, "amqp://host:port"),
+    ],
+)
+def test_render_district_rejects_a_bad_centre_upstream(
+    change: dict[str, str], message: str
+) -> None:
+    env = {
+        "IMC_DISTRICT": "yaya",
+        "RABBITMQ_SERVICE_PASSWORD": "svc",
+        "RABBITMQ_LINK_PASSWORD": "up",
+        "IMC_CENTRE_UPSTREAM": "amqp://h:5672",
+        "RABBITMQ_CENTRE_PASSWORD": "down",
+    } | change
+    with pytest.raises(render.ConfigError, match=re.escape(message)):
+        render.render_district(env)
+
+
+def test_render_centre_adds_an_account_per_district() -> None:
+    env = {
+        "IMC_DISTRICT": "buguruslan",
+        "RABBITMQ_SERVICE_PASSWORD": "svc",
+        "IMC_DISTRICTS": json.dumps(
+            {
+                "yaya": {"name": "Я", "upstream": "amqp://10.0.0.5"},
+                "new-town": {"name": "Н", "upstream": "amqp://10.0.0.6"},
+            }
+        ),
+        "RABBITMQ_LINK_PASSWORD_YAYA": "l1",
+        "RABBITMQ_LINK_PASSWORD_NEW_TOWN": "l2",
+        "RABBITMQ_DISTRICT_PASSWORD_YAYA": "d1",
+        "RABBITMQ_DISTRICT_PASSWORD_NEW_TOWN": "d2",
+    }
+    data = render.render_centre(env)
+    users = {user["name"]: user for user in data["users"]}
+    assert set(users) == {SERVICE_USER, "district-yaya", "district-new-town"}
+    assert password_matches(users["district-yaya"]["password_hash"], "d1")
+    assert password_matches(users["district-new-town"]["password_hash"], "d2")
+    # Any cluster name: the districts' compose nodes name themselves (rabbit@rabbitmq-<code>).
+    permission = next(p for p in data["permissions"] if p["user"] == "district-new-town")
+    assert re.fullmatch(
+        permission["configure"],
+        f"federation: {CENTRE_EXCHANGE} -> rabbit@rabbitmq-new-town:{CENTRE_EXCHANGE}",
+    )
+    assert not re.fullmatch(permission["configure"], CENTRE_EXCHANGE)
+    with pytest.raises(render.ConfigError, match="RABBITMQ_DISTRICT_PASSWORD_NEW_TOWN is not set"):
+        render.render_centre(env | {"RABBITMQ_DISTRICT_PASSWORD_NEW_TOWN": ""})
+
+
+def test_render_centre_under_a_regional_centre() -> None:
+    """A centre lets a region in as region-link; the region pulls the centre's
+    imc.districts over two hops and gives it no district account."""
+    centre = render.render_centre(
+        {
+            "IMC_DISTRICT": "buguruslan",
+            "RABBITMQ_SERVICE_PASSWORD": "svc",
+            "IMC_DISTRICTS": '{"yaya": {"name": "Я", "upstream": "amqp://10.0.0.5"}}',
+            "RABBITMQ_LINK_PASSWORD_YAYA": "l1",
+            "RABBITMQ_DISTRICT_PASSWORD_YAYA": "d1",
+            "RABBITMQ_PARENT_PASSWORD": "r1",
+        }
+    )
+    users = {user["name"]: user for user in centre["users"]}
+    assert password_matches(users[render.REGION_USER]["password_hash"], "r1")
+    topic = next(t for t in centre["topic_permissions"] if t["user"] == render.REGION_USER)
+    assert topic["exchange"] == DISTRICTS_EXCHANGE
+    assert all(re.fullmatch(topic["read"], key) for key in federation.UPWARD_KEYS)
+    assert not re.fullmatch(topic["read"], "#")
+
+    region = render.render_centre(
+        {
+            "IMC_DISTRICT": "orenburg",
+            "RABBITMQ_SERVICE_PASSWORD": "svc",
+            "IMC_DISTRICTS": json.dumps(
+                {
+                    "buguruslan": {"name": "ММЦ", "upstream": "amqp://10.0.1.1:5672"},
+                    "yaya": {"name": "Я", "upstream": "amqp://10.0.0.5"},
+                }
+            ),
+            "RABBITMQ_CENTRES_BELOW": "buguruslan",
+            "RABBITMQ_LINK_PASSWORD_BUGURUSLAN": "r1",
+            "RABBITMQ_LINK_PASSWORD_YAYA": "l1",
+            "RABBITMQ_DISTRICT_PASSWORD_YAYA": "d1",
+        }
+    )
+    upstreams = {p["name"]: p["value"] for p in region["parameters"]}
+    assert upstreams["buguruslan"]["uri"] == "amqp://region-link:r1@10.0.1.1:5672"
+    assert upstreams["buguruslan"]["exchange"] == DISTRICTS_EXCHANGE
+    assert upstreams["buguruslan"]["max-hops"] == 2
+    assert upstreams["yaya"]["exchange"] == EVENTS_EXCHANGE
+    assert upstreams["yaya"]["max-hops"] == 1
+    assert {user["name"] for user in region["users"]} == {SERVICE_USER, "district-yaya"}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"RABBITMQ_LINK_PASSWORD_YAYA": ""}, "RABBITMQ_LINK_PASSWORD_YAYA is not set"),
+        ({"RABBITMQ_DISTRICT_PASSWORD_YAYA": ""}, "RABBITMQ_DISTRICT_PASSWORD_YAYA is not set"),
+        ({"RABBITMQ_PARENT_PASSWORD": "a b"}, "RABBITMQ_PARENT_PASSWORD: use only"),
+        ({"RABBITMQ_CENTRES_BELOW": "tisul"}, "not in IMC_DISTRICTS"),
         ({"RABBITMQ_SERVICE_PASSWORD": "p@ss/word"}, "letters, digits"),
         (
             {"IMC_DISTRICTS": '{"yaya": {"name": "Я", "upstream": "amqp://u:p@h:5672"}}'},
@@ -771,9 +984,230 @@ def test_render_rejects_bad_settings(change: dict[str, str], message: str) -> No
         "RABBITMQ_SERVICE_PASSWORD": "svc",
         "IMC_DISTRICTS": '{"yaya": {"name": "Я", "upstream": "amqp://h:5672"}}',
         "RABBITMQ_LINK_PASSWORD_YAYA": "link",
+        "RABBITMQ_DISTRICT_PASSWORD_YAYA": "down",
     } | change
     with pytest.raises(render.ConfigError, match=re.escape(message)):
         render.render_centre(env)
+
+
+# --- link_district.py -------------------------------------------------------------------
+
+NEW_LINK_PASSWORD, NEW_DISTRICT_PASSWORD = "tisul-up-4f1e", "tisul-down-9c2a"
+
+
+def centre_env_file(tmp_path: Path, *, add: str = "", drop: str = "") -> Path:
+    """The example centre.env with district ``add`` put in (and its two passwords) or
+    district ``drop`` taken out, as the operator edits it before link_district.py."""
+    env = example("centre")
+    districts = json.loads(env["IMC_DISTRICTS"])
+    lines = []
+    if add:
+        districts[add] = {
+            "name": "Тисульский муниципальный округ",
+            "upstream": "amqp://127.0.0.1:1",
+        }
+        lines += [
+            f"{render.link_password_variable(add)}={NEW_LINK_PASSWORD}",
+            f"{render.district_password_variable(add)}={NEW_DISTRICT_PASSWORD}",
+        ]
+    if drop:
+        del districts[drop]
+    for line in STACKS["centre"][1].read_text(encoding="utf-8").splitlines():
+        if line.startswith("IMC_DISTRICTS="):
+            line = f"IMC_DISTRICTS='{json.dumps(districts, ensure_ascii=False)}'"
+        elif drop and line.split("=")[0] in (
+            render.link_password_variable(drop),
+            render.district_password_variable(drop),
+        ):
+            continue
+        lines.append(line)
+    path = tmp_path / "centre.env"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def dry_run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    code = link.main([*args, "--dry-run"])
+    captured = capsys.readouterr()
+    return code, captured.out.splitlines(), captured.err
+
+
+def rabbitmqctl_calls(lines: list[str], prefix: list[str]) -> list[list[str]]:
+    """The rabbitmqctl arguments of the printed commands, in order."""
+    calls = []
+    for line in lines:
+        if not line.startswith("$ "):
+            continue
+        words = shlex.split(line[2:])
+        assert words[: len(prefix)] == prefix, line
+        rest = words[len(prefix) :]
+        if rest[:4] == ["exec", "-T", "rabbitmq", "rabbitmqctl"]:
+            calls.append(rest[4:])
+        else:
+            assert rest == ["up", "-d", "federation", "portal"], line
+            calls.append(["<up>"])
+    return calls
+
+
+def test_link_district_add_dry_run_prints_the_procedure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = centre_env_file(tmp_path, add="tisul")
+    output = tmp_path / "centre.definitions.json"
+    code, lines, err = dry_run(
+        [
+            "add",
+            "tisul",
+            "--env-file",
+            str(env_file),
+            "--output",
+            str(output),
+            "--compose",
+            "docker-compose",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert not output.exists(), "a dry run writes nothing"
+    text = "\n".join(lines)
+    assert NEW_LINK_PASSWORD not in text
+    assert NEW_DISTRICT_PASSWORD not in text
+    assert lines[0] == f"# would write {output}"
+    prefix = ["docker-compose", "-f", str(COMPOSE_DIR / "centre.yml"), "--env-file", str(env_file)]
+    calls = rabbitmqctl_calls(lines, prefix)
+    # The aggregator knows the district before the link brings its first message.
+    assert [call[0] for call in calls] == [
+        "<up>",
+        "list_users",
+        "add_user",
+        "set_permissions",
+        "set_topic_permissions",
+        "set_parameter",
+        "set_policy",
+    ]
+    assert calls[2] == ["add_user", "district-tisul", link.HIDDEN]
+    assert calls[3][:4] == ["set_permissions", "-p", "/", "district-tisul"]
+    assert calls[4][:5] == ["set_topic_permissions", "-p", "/", "district-tisul", CENTRE_EXCHANGE]
+    assert re.fullmatch(calls[4][6], "scheduling.event.changed.v1")
+    assert calls[5][:5] == ["set_parameter", "-p", "/", "federation-upstream", "tisul"]
+    value = json.loads(calls[5][5])
+    assert value["uri"] == f"amqp://{LINK_USER}:{link.HIDDEN}@127.0.0.1:1"
+    assert value["exchange"] == EVENTS_EXCHANGE
+    assert value["ack-mode"] == "on-confirm"
+    assert calls[6][-3:-1] == ["imc-federate-districts", "^imc\\.districts$"]
+    assert lines[-1] == "dry run: district tisul added"
+
+
+def test_link_district_remove_dry_run_prints_the_procedure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = centre_env_file(tmp_path, drop="mariinsk")
+    code, lines, err = dry_run(["remove", "mariinsk", "--env-file", str(env_file)], capsys)
+    assert code == 0, err
+    prefix = [
+        "docker",
+        "compose",
+        "-f",
+        str(COMPOSE_DIR / "centre.yml"),
+        "--env-file",
+        str(env_file),
+    ]
+    assert rabbitmqctl_calls(lines, prefix) == [
+        ["clear_parameter", "-p", "/", "federation-upstream", "mariinsk"],
+        ["delete_user", "district-mariinsk"],
+        ["<up>"],
+    ]
+    assert f"# would write {link.DEFAULT_OUTPUT}" in lines
+    assert lines[-1] == "dry run: district mariinsk removed (the centre keeps its history)"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["add", "tisul"], {}, "tisul is not in IMC_DISTRICTS"),
+        (["remove", "yaya"], {}, "yaya is still in IMC_DISTRICTS"),
+        (["add", "tisul"], {"add": "tisul"}, "RABBITMQ_DISTRICT_PASSWORD_TISUL is not set"),
+    ],
+)
+def test_link_district_refuses_what_the_settings_do_not_say(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    env_file = centre_env_file(tmp_path, **env)
+    # A district put into IMC_DISTRICTS without its account password.
+    lines = env_file.read_text().splitlines()
+    env_file.write_text(
+        "\n".join(line for line in lines if not line.startswith("RABBITMQ_DISTRICT_PASSWORD_TISUL"))
+    )
+    code, printed, err = dry_run([*args, "--env-file", str(env_file)], capsys)
+    assert code == 2
+    assert message in err
+    assert not [line for line in printed if line.startswith(("$ ", "#"))], "nothing ran"
+
+
+FAKE_COMPOSE = """
+import json, sys
+args = sys.argv[1:]
+with open(sys.argv[0] + ".log", "a") as log:
+    log.write(json.dumps(args) + "\\n")
+if args[-2:] == ["list_users", "-q"]:
+    print("imc\\t[administrator]")
+if "set_parameter" in args:
+    print("refused: " + " ".join(args), file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def test_link_district_runs_compose_and_writes_the_definitions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a stand-in for compose: the file is rendered, the commands run in order, and
+    a failing command stops the procedure without showing a password."""
+    fake = tmp_path / "fake_compose.py"
+    fake.write_text(FAKE_COMPOSE)
+    env_file = centre_env_file(tmp_path, add="tisul")
+    output = tmp_path / "rabbitmq" / "centre.definitions.json"
+    code = link.main(
+        [
+            "add",
+            "tisul",
+            "--env-file",
+            str(env_file),
+            "--output",
+            str(output),
+            "--compose",
+            f"{sys.executable} {fake}",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "refused: " in err and "federation-upstream tisul" in err
+    assert NEW_LINK_PASSWORD not in err
+    assert link.HIDDEN in err
+    log = [json.loads(line) for line in Path(f"{fake}.log").read_text().splitlines()]
+    assert all(
+        args[:4] == ["-f", str(COMPOSE_DIR / "centre.yml"), "--env-file", str(env_file)]
+        for args in log
+    )
+    assert [args[4:] for args in log][:2] == [
+        ["up", "-d", "federation", "portal"],
+        ["exec", "-T", "rabbitmq", "rabbitmqctl", "list_users", "-q"],
+    ]
+    assert log[2][8:] == ["add_user", "district-tisul", NEW_DISTRICT_PASSWORD]
+    assert [args[8] for args in log[3:]] == [
+        "set_permissions",
+        "set_topic_permissions",
+        "set_parameter",
+    ], "nothing runs after a failed command"
+    written = json.loads(output.read_text())
+    upstreams = {p["name"]: p["value"] for p in written["parameters"]}
+    assert set(upstreams) == {*json.loads(example("centre")["IMC_DISTRICTS"]), "tisul"}
+    assert urlsplit(upstreams["tisul"]["uri"]).password == NEW_LINK_PASSWORD
+    users = {user["name"]: user for user in written["users"]}
+    assert password_matches(users["district-tisul"]["password_hash"], NEW_DISTRICT_PASSWORD)
 
 
 # --- real PostgreSQL and RabbitMQ ------------------------------------------------------
@@ -895,17 +1329,19 @@ async def test_committed_definitions_boot_a_real_node(
         with pytest.raises(aio_pika.exceptions.ProbableAuthenticationError):
             await aio_pika.connect(f"amqp://guest:guest@127.0.0.1:{node.amqp_port}/")
     assert "federation-upstream" in centre.ctl("list_parameters")
+    assert f"federation-upstream\t{render.CENTRE_UPSTREAM}\t" in district.ctl("list_parameters")
 
     logins = [
-        (district, SERVICE_USER, district_env["RABBITMQ_SERVICE_PASSWORD"]),
-        (district, LINK_USER, district_env["RABBITMQ_LINK_PASSWORD"]),
-        (centre, SERVICE_USER, centre_env["RABBITMQ_SERVICE_PASSWORD"]),
+        (district, SERVICE_USER, district_env["RABBITMQ_SERVICE_PASSWORD"], EVENTS_EXCHANGE),
+        (district, LINK_USER, district_env["RABBITMQ_LINK_PASSWORD"], EVENTS_EXCHANGE),
+        (centre, SERVICE_USER, centre_env["RABBITMQ_SERVICE_PASSWORD"], EVENTS_EXCHANGE),
+        (centre, "district-yaya", district_env["RABBITMQ_CENTRE_PASSWORD"], CENTRE_EXCHANGE),
     ]
-    for node, user, password in logins:
+    for node, user, password, exchange in logins:
         connection = await aio_pika.connect(node.url(user, password))
         try:
             channel = await connection.channel()
-            await channel.get_exchange(EVENTS_EXCHANGE, ensure=True)
+            await channel.get_exchange(exchange, ensure=True)
         finally:
             await connection.close()
     connection = await aio_pika.connect(
@@ -916,3 +1352,55 @@ async def test_committed_definitions_boot_a_real_node(
         await channel.get_exchange(DISTRICTS_EXCHANGE, ensure=True)
     finally:
         await connection.close()
+
+
+@pytest.mark.timeout(240)
+async def test_link_district_adds_and_removes_a_district_live(
+    compose_nodes: dict[str, RabbitNode], tmp_path: Path
+) -> None:
+    """link_district.py's rabbitmqctl commands, run on a real centre node booted from the
+    committed definitions (compose's own commands are only recorded)."""
+    centre = compose_nodes["centre"]
+    prefix = ["docker", "compose"]
+    recorded: list[list[str]] = []
+
+    def runner(argv: list[str]) -> str:
+        rest = list(argv[len(prefix) :])
+        if rest[:4] == ["exec", "-T", "rabbitmq", "rabbitmqctl"]:
+            return centre.ctl(*rest[4:])
+        recorded.append(rest)
+        return ""
+
+    def commands() -> Any:
+        return link.Commands(prefix, runner=runner, out=lambda _line: None)
+
+    added = link.render.load_env(centre_env_file(tmp_path, add="tisul"), {})
+    output = tmp_path / "centre.definitions.json"
+    for _ in range(2):  # again: the account exists, its password is set again
+        link.add_district(added, "tisul", commands(), output=output)
+    assert recorded == [["up", "-d", "federation", "portal"]] * 2
+    assert "federation-upstream\ttisul\t" in centre.ctl("list_parameters")
+    assert "imc-federate-districts" in centre.ctl("list_policies")
+    topics = centre.ctl("list_user_topic_permissions", "district-tisul")
+    assert CENTRE_EXCHANGE in topics
+    assert "scheduling\\.event\\.changed\\.v1" in topics
+    connection = await aio_pika.connect(centre.url("district-tisul", NEW_DISTRICT_PASSWORD))
+    try:
+        channel = await connection.channel()
+        await channel.get_exchange(CENTRE_EXCHANGE, ensure=True)
+    finally:
+        await connection.close()
+
+    removed = link.render.load_env(centre_env_file(tmp_path, drop="yaya"), {})
+    link.remove_district(removed, "yaya", commands(), output=output)
+    parameters = centre.ctl("list_parameters")
+    assert "federation-upstream\tyaya\t" not in parameters
+    assert "federation-upstream\tmariinsk\t" in parameters
+    assert "district-yaya" not in centre.ctl("list_users")
+    with pytest.raises(aio_pika.exceptions.ProbableAuthenticationError):
+        await aio_pika.connect(
+            centre.url("district-yaya", example("district")["RABBITMQ_CENTRE_PASSWORD"])
+        )
+    written = json.loads(output.read_text())
+    assert "yaya" not in {p["name"] for p in written["parameters"]}
+    assert "district-yaya" not in {user["name"] for user in written["users"]}
