@@ -278,9 +278,123 @@ def load_people(client: DistrictClient, district: dict[str, Any]) -> dict[str, s
 
 
 def load_organisations(endpoints: dict[str, Any], data: dict[str, Any]) -> None:
-    """Register every demo organisation, person and council in its district (idempotent)."""
+    """Register every demo organisation, person and council in its district, then its
+    calendar and plan, and the centre's inter-municipal events (idempotent)."""
     for district in data["districts"]:
-        load_people(DistrictClient(endpoints[district["code"]]["services"]), district)
+        client = DistrictClient(endpoints[district["code"]]["services"])
+        ids = load_people(client, district)
+        teachers = [
+            (ids[person["full_name"]], person["full_name"], organisation)
+            for person, organisation in demo.people(district)
+            if organisation
+        ]
+        load_calendar(client, district["calendar"], teachers, level="municipal")
+    centre = data["centre"]
+    load_calendar(
+        DistrictClient(endpoints[centre["code"]]["services"]),
+        centre["calendar"],
+        [],
+        level="intermunicipal",
+    )
+
+
+def load_calendar(
+    client: DistrictClient,
+    calendar: dict[str, Any],
+    teachers: list[tuple[str, str, str]],
+    *,
+    level: str,
+) -> None:
+    """Plan the demo events (with registrations and attendance) and the annual plan,
+    unless an event or plan of the same title is already there."""
+    known = {event["title"] for event in client.call("GET", "scheduling", "/events/")}
+    organisations = (
+        {o["short_name"]: o["id"] for o in client.call("GET", "registry", "/organisations")}
+        if teachers
+        else {}
+    )
+    for spec in calendar.get("events", []):
+        if spec["title"] in known:
+            continue
+        body = {
+            key: spec[key] for key in ("title", "form", "starts_at", "ends_at", "venue", "hours")
+        }
+        event = client.call(
+            "POST",
+            "scheduling",
+            "/events/",
+            json={
+                **body,
+                "level": spec.get("level", level),
+                "organiser_kind": "imc",
+                "audience_subjects": spec["audience_subjects"],
+            },
+        )
+        chosen = teachers[: spec["participants"]]
+        for person_id, full_name, organisation in chosen:
+            client.call(
+                "POST",
+                "scheduling",
+                f"/events/{event['id']}/registrations",
+                json={
+                    "person_id": person_id,
+                    "full_name": full_name,
+                    "organisation_id": organisations.get(organisation),
+                    "registered_by": "school",
+                },
+            )
+        present = [person_id for person_id, _, _ in chosen[: spec["attended"]]]
+        if present:
+            client.call(
+                "POST",
+                "scheduling",
+                f"/events/{event['id']}/attendance",
+                json={"person_ids": present},
+            )
+    if "plan" in calendar:
+        load_plan(client, calendar["plan"])
+
+
+def load_plan(client: DistrictClient, spec: dict[str, Any]) -> None:
+    """The annual work plan, approved, with its fulfilled items marked."""
+    if spec["title"] in {plan["title"] for plan in client.call("GET", "scheduling", "/plans/")}:
+        return
+    plan = client.call(
+        "POST",
+        "scheduling",
+        "/plans/",
+        json={key: spec[key] for key in ("kind", "title", "school_year")},
+    )
+    section = client.call(
+        "POST", "scheduling", f"/plans/{plan['id']}/sections", json={"title": spec["section"]}
+    )
+    items = [
+        client.call(
+            "POST",
+            "scheduling",
+            f"/plans/{plan['id']}/sections/{section['id']}/items",
+            json={
+                "title": item["title"],
+                "responsible_name": "методист ИМЦ",
+                "deadline": item["deadline"],
+            },
+        )
+        for item in spec["items"]
+    ]
+    client.call(
+        "POST",
+        "scheduling",
+        f"/plans/{plan['id']}/approve",
+        json={key: spec[key] for key in ("approved_by", "approval_document", "approved_on")},
+    )
+    for item, created in zip(spec["items"], items, strict=True):
+        if item.get("done_on"):
+            client.call(
+                "POST",
+                "scheduling",
+                f"/plans/{plan['id']}/items/{created['id']}/fulfil",
+                json={"done_on": item["done_on"], "note": "проведено"},
+            )
 
 
 def assign(client: DistrictClient, district: dict[str, Any], log: Callable[[str], None]) -> str:

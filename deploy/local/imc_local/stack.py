@@ -302,6 +302,7 @@ def build_stack(
         database_url,
         {
             "IMC_INSTANCE_KIND": "centre",
+            "IMC_DISTRICTS": json.dumps(federated, ensure_ascii=False),
             "IMC_STORAGE_DIR": str(base_dir / "files" / centre.code / "scheduling"),
         },
     )
