@@ -1,39 +1,34 @@
-"""Aggregator HTTP controllers: sites and districts across the federation."""
+"""Aggregator HTTP controllers: the centre's view across its districts."""
 
-from collections import Counter
+from datetime import UTC, date, datetime
+from typing import cast
+from urllib.parse import quote
 
-from litestar import Controller, get
+from litestar import Controller, Response, get, post
+from litestar.status_codes import HTTP_202_ACCEPTED
 
-from imc_contracts.vocabulary import SITE_KIND_TITLES, SITE_STATUS_TITLES
-from imc_federation.api.schemas import District, Person, Site
-from imc_federation.db.models import CentreSite
-from imc_federation.services import sites
+from imc_federation.api.schemas import (
+    Dashboard,
+    District,
+    DistrictDashboard,
+    Event,
+    Link,
+    Participation,
+    Plan,
+    ResyncAccepted,
+    ResyncIn,
+    Site,
+)
+from imc_federation.domain.participation import GROUPINGS, Grouping
+from imc_federation.services import export, queries, resync
 from imc_federation.settings import FederationSettings
 from imc_shared.db import Database
+from imc_shared.errors import InvalidInput, NotFound
+from imc_shared.outbox import Outbox
 
 
-def _site(row: CentreSite, names: dict[str, str]) -> Site:
-    return Site(
-        district=row.district,
-        district_name=names.get(row.district, row.district),
-        site_id=row.site_id,
-        organisation_short_name=row.organisation_short_name,
-        organisation_full_name=row.organisation_full_name,
-        kind=row.kind,
-        kind_title=SITE_KIND_TITLES.get(row.kind, row.kind),
-        status=row.status,
-        status_title=SITE_STATUS_TITLES.get(row.status, row.status),
-        topic=row.topic,
-        term_start=row.term_start,
-        term_end=row.term_end,
-        leader=Person(full_name=row.leader_name, position=row.leader_position),
-        co_leader=Person(full_name=row.co_leader_name, position=row.co_leader_position or "")
-        if row.co_leader_name
-        else None,
-        order_number=row.order_number,
-        order_date=row.order_date,
-        received_at=row.received_at,
-    )
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class CentreController(Controller):
@@ -43,24 +38,129 @@ class CentreController(Controller):
 
     @get("/sites", summary="Sites of every district")
     async def list_sites(
-        self, database: Database, settings: FederationSettings, district: str | None = None
+        self,
+        database: Database,
+        settings: FederationSettings,
+        district: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
     ) -> list[Site]:
-        names = {code: d.name for code, d in settings.district_map().items()}
-        rows = await sites.list_sites(database=database, district=district)
-        return [_site(row, names) for row in rows]
+        return await queries.list_sites(
+            database=database, settings=settings, district=district, kind=kind, status=status
+        )
+
+    @get("/events", summary="The calendar across districts")
+    async def list_events(
+        self,
+        database: Database,
+        settings: FederationSettings,
+        district: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        intermunicipal: bool | None = None,
+    ) -> list[Event]:
+        return await queries.list_events(
+            database=database,
+            settings=settings,
+            district=district,
+            date_from=date_from,
+            date_to=date_to,
+            intermunicipal=intermunicipal,
+        )
+
+    @get("/plans", summary="Work plans with their fulfilment")
+    async def list_plans(
+        self,
+        database: Database,
+        settings: FederationSettings,
+        district: str | None = None,
+        school_year: str | None = None,
+    ) -> list[Plan]:
+        return await queries.list_plans(
+            database=database,
+            settings=settings,
+            now=_now(),
+            district=district,
+            school_year=school_year,
+        )
+
+    @get("/participation", summary="Participation by school, subject or district")
+    async def participation(
+        self,
+        database: Database,
+        settings: FederationSettings,
+        district: str | None = None,
+        by: str = "school",
+    ) -> list[Participation]:
+        if by not in GROUPINGS:
+            raise InvalidInput(
+                "Группировка указывается как school (по организациям), subject (по предметам) "
+                "или district (по округам)",
+                field="by",
+            )
+        return await queries.participation(
+            database=database, settings=settings, by=cast(Grouping, by), district=district
+        )
 
     @get("/districts", summary="Federated districts")
     async def list_districts(
         self, database: Database, settings: FederationSettings
     ) -> list[District]:
-        counts = Counter(row.district for row in await sites.list_sites(database=database))
-        activity = await sites.district_activity(database=database)
-        return [
-            District(
-                code=code,
-                name=district.name,
-                sites=counts.get(code, 0),
-                last_message_at=activity[code].last_message_at if code in activity else None,
-            )
-            for code, district in settings.district_map().items()
-        ]
+        return await queries.list_districts(database=database, settings=settings, now=_now())
+
+    @get("/links", summary="Federation links: state, lag, rejections")
+    async def list_links(self, database: Database, settings: FederationSettings) -> list[Link]:
+        return await queries.list_links(database=database, settings=settings, now=_now())
+
+    @get("/dashboard", summary="The whole centre")
+    async def dashboard(self, database: Database, settings: FederationSettings) -> Dashboard:
+        return await queries.dashboard(database=database, settings=settings, now=_now())
+
+    @get("/dashboard/{district:str}", summary="One district in detail")
+    async def district_dashboard(
+        self, district: str, database: Database, settings: FederationSettings
+    ) -> DistrictDashboard:
+        return await queries.district_dashboard(
+            database=database, settings=settings, district=district, now=_now()
+        )
+
+    @get("/export/{filename:str}", summary="A table as XLSX: sites, events, plans, ...")
+    async def export_table(
+        self,
+        filename: str,
+        database: Database,
+        settings: FederationSettings,
+        district: str | None = None,
+    ) -> Response[bytes]:
+        if not filename.endswith(".xlsx"):
+            raise NotFound(f"Отчёт «{filename}» не найден: выгрузка доступна в формате XLSX")
+        table = await export.export(
+            database=database,
+            settings=settings,
+            report=filename.removesuffix(".xlsx"),
+            district=district,
+            now=_now(),
+        )
+        return Response(
+            table.content,
+            media_type=export.XLSX_MEDIA_TYPE,
+            headers={
+                "content-disposition": f'attachment; filename="{filename}"; '
+                f"filename*=UTF-8''{quote(table.filename)}"
+            },
+        )
+
+    @post("/resync", summary="Ask districts to re-send their state", status_code=HTTP_202_ACCEPTED)
+    async def request_resync(
+        self, data: ResyncIn, database: Database, outbox: Outbox, settings: FederationSettings
+    ) -> ResyncAccepted:
+        if not data.reason.strip():
+            raise InvalidInput("Укажите причину запроса повторной передачи", field="reason")
+        request_id = await resync.request_resync(
+            database=database,
+            outbox=outbox,
+            settings=settings,
+            districts=data.districts,
+            reason=data.reason.strip(),
+        )
+        return ResyncAccepted(request_id=request_id)

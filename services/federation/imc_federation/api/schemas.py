@@ -1,44 +1,45 @@
-"""HTTP schemas of the aggregator."""
+"""HTTP schemas of the aggregator: the views of :mod:`imc_federation.domain.views` and
+the bodies it accepts."""
 
-from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
 
+from imc_federation.domain.views import (
+    Dashboard,
+    District,
+    DistrictDashboard,
+    Event,
+    Link,
+    Participation,
+    Person,
+    Plan,
+    Site,
+)
 
-class Person(msgspec.Struct, kw_only=True):
-    """A leader or co-leader."""
-
-    full_name: str
-    position: str
-
-
-class Site(msgspec.Struct, kw_only=True):
-    """A site of a district, as the centre knows it."""
-
-    district: str
-    district_name: str
-    site_id: UUID
-    organisation_short_name: str
-    organisation_full_name: str
-    kind: str
-    kind_title: str
-    status: str
-    status_title: str
-    topic: str
-    term_start: date
-    term_end: date
-    leader: Person
-    co_leader: Person | None
-    order_number: str
-    order_date: date
-    received_at: datetime
+__all__ = [
+    "Dashboard",
+    "District",
+    "DistrictDashboard",
+    "Event",
+    "Link",
+    "Participation",
+    "Person",
+    "Plan",
+    "ResyncAccepted",
+    "ResyncIn",
+    "Site",
+]
 
 
-class District(msgspec.Struct, kw_only=True):
-    """A federated district and what the centre has from it."""
+class ResyncIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``POST /resync``: which districts to ask (none: all) and why."""
 
-    code: str
-    name: str
-    sites: int
-    last_message_at: datetime | None
+    reason: str
+    districts: list[str] = msgspec.field(default_factory=list)
+
+
+class ResyncAccepted(msgspec.Struct, kw_only=True):
+    """The resync request was written; it leaves with the outbox."""
+
+    request_id: UUID
