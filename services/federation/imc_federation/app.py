@@ -24,6 +24,7 @@ def create_app(settings: FederationSettings | None = None) -> Litestar:
         own_district=settings.district,
         upstreams={code: d.upstream for code, d in settings.district_map().items()},
         rejections=RejectionLog(runtime.database),
+        outbox=runtime.outbox,
     )
     subscribe(runtime.consumers, intake=intake)
     # Workers start after migrations and the broker: the resync request finds the

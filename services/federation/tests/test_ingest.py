@@ -13,6 +13,7 @@ from imc_contracts import (
     HEARTBEAT,
     PARTICIPATION_CHANGED,
     PLAN_CHANGED,
+    RESYNC_REQUESTED,
     SITE_STATUS_CHANGED,
     Envelope,
     EventChanged,
@@ -23,6 +24,7 @@ from imc_contracts import (
     PlanChanged,
     PlanItemState,
     SiteStatusChanged,
+    names,
 )
 from imc_contracts.federation import UPWARD_KEYS
 from imc_federation.db.models import (
@@ -40,6 +42,8 @@ from imc_federation.settings import FederationSettings
 from imc_shared.broker import DISTRICTS
 from imc_shared.consumer import Delivery
 from imc_shared.db import Database
+from imc_shared.outbox import Outbox
+from imc_shared.tables import outbox as outbox_table
 
 Deliver = Any
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -297,6 +301,7 @@ async def test_heartbeats_make_the_link_up_then_down(
         upstreams=intake.upstreams,
         rejections=intake.rejections,
         clock=lambda: received,
+        outbox=Outbox(district="buguruslan", source="federation"),
     )
     beat = envelope(HEARTBEAT, Heartbeat(sequence=5, interval_seconds=15, outbox_backlog=2))
     older = envelope(
@@ -335,6 +340,12 @@ async def test_heartbeats_make_the_link_up_then_down(
         True,
     )
     assert down["yaya"].lag_seconds == 600.0
+    # the first heartbeat of a district asked it, once, for everything it holds
+    async with database.sessions() as session:
+        rows = (await session.execute(sa.select(outbox_table))).mappings().all()
+    [request] = [RESYNC_REQUESTED.decode(row["body"]) for row in rows]
+    assert request.payload.districts == ("yaya",)
+    assert rows[0]["exchange"] == names.CENTRE_EXCHANGE
 
 
 def test_the_aggregator_binds_only_upward_crossings_on_imc_districts() -> None:

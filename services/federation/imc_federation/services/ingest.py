@@ -19,12 +19,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
+    RESYNC_REQUESTED,
     Envelope,
     EventChanged,
     Heartbeat,
     ParticipationChanged,
     PlanChanged,
+    ResyncRequested,
     SiteStatusChanged,
+    names,
 )
 from imc_contracts.envelope import new_message_id
 from imc_federation.db.models import (
@@ -41,6 +44,7 @@ from imc_federation.domain.origin import OriginMismatch, recorded_upstream, veri
 from imc_federation.domain.versions import Stamp, supersedes
 from imc_shared.consumer import Delivery, Rejected
 from imc_shared.db import Database
+from imc_shared.outbox import Outbox
 
 log = structlog.get_logger(__name__)
 
@@ -104,6 +108,8 @@ class Intake:
     """District code -> the upstream URI its link is recorded with."""
     rejections: RejectionLog
     clock: Callable[[], datetime] = field(default=utc_now)
+    outbox: Outbox | None = None
+    """Where to ask a district heard from for the first time for its whole state."""
 
 
 async def reject(
@@ -343,6 +349,22 @@ async def record_heartbeat(
     """Note a district's sign of life: the link's state comes from the last one."""
     now = await admit(session, envelope, delivery, intake=intake)
     beat: Heartbeat = envelope.payload
+    first = await session.get(LinkHeartbeat, envelope.district) is None
+    if first and intake.outbox is not None and envelope.district != intake.own_district:
+        # A district that joined late (or a centre rebuilt from empty): what it did
+        # before its link existed never crossed, so ask for all of it once.
+        await intake.outbox.put(
+            session,
+            RESYNC_REQUESTED,
+            ResyncRequested(
+                request_id=new_message_id(),
+                districts=(envelope.district,),
+                reason="Первое сообщение округа в центре: запрошена передача всех сведений",
+            ),
+            cause=envelope,
+            exchange=names.CENTRE_EXCHANGE,
+        )
+        log.info("first heartbeat: resync requested", district=envelope.district)
     insert = _dialect(session).insert(LinkHeartbeat)
     values = {
         "sequence": beat.sequence,
