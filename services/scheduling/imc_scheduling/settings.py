@@ -2,7 +2,19 @@
 
 from typing import Literal
 
+import msgspec
+
 from imc_shared.settings import ServiceSettings, load_settings
+
+
+class District(msgspec.Struct, frozen=True, kw_only=True):
+    """A district federated into the centre (the federation service reads the same)."""
+
+    name: str
+    """Human name, e.g. «Яйский муниципальный округ»."""
+    upstream: str
+    """The district's federation upstream URI as the centre's broker records it in
+    ``x-received-from`` (no credentials), e.g. ``amqp://10.0.0.5:5672``."""
 
 
 class SchedulingSettings(ServiceSettings, frozen=True, kw_only=True):
@@ -29,15 +41,31 @@ class SchedulingSettings(ServiceSettings, frozen=True, kw_only=True):
     records it in ``x-received-from`` (e.g. ``amqp://10.0.0.1:5672``); empty: the district
     is not federated and takes no inter-municipal events from a centre."""
 
+    districts: str = "{}"
+    """``IMC_DISTRICTS`` (the centre): JSON object, district code -> {"name": ...,
+    "upstream": ...}, as the federation service reads it. A district's registration for
+    the centre's event is taken only over the link from that district's upstream."""
+
     @property
     def takes_centre_events(self) -> bool:
         """A federated district: it subscribes to the centre's inter-municipal events."""
         return self.instance_kind == "district" and bool(self.centre_upstream.strip())
 
+    @property
+    def takes_district_registrations(self) -> bool:
+        """The centre: it records the districts' registrations for its events."""
+        return self.instance_kind == "centre"
+
+    def district_map(self) -> dict[str, District]:
+        """The federated districts, parsed."""
+        return msgspec.json.decode(self.districts, type=dict[str, District])
+
 
 def get_settings() -> SchedulingSettings:
     """Read the service's settings from the environment."""
-    return load_settings(SchedulingSettings, "scheduling")
+    settings = load_settings(SchedulingSettings, "scheduling")
+    settings.district_map()  # fail at start on a bad value
+    return settings
 
 
 def signing_key(settings: SchedulingSettings) -> str:

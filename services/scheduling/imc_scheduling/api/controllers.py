@@ -11,6 +11,10 @@ from imc_scheduling.api.schemas import (
     AttendanceIn,
     CancelIn,
     CentreEventOut,
+    CentrePlanItemOut,
+    CentrePlanOut,
+    CentreRegistrationIn,
+    CentreRegistrationOut,
     CheckInIn,
     EventIn,
     EventOut,
@@ -46,7 +50,8 @@ from imc_scheduling.api.schemas import (
     StatementOut,
     state_title,
 )
-from imc_scheduling.db.models import CentreEvent, Registration
+from imc_scheduling.db.models import CentreEvent, CentrePlan, CentreRegistration, Registration
+from imc_scheduling.domain.centre import CENTRE_REGISTRATION_STATUS_TITLES
 from imc_scheduling.domain.events import (
     AUDIENCE_CATEGORY_TITLES,
     EVENT_FORM_TITLES,
@@ -60,10 +65,18 @@ from imc_scheduling.domain.events import (
     feed_token_valid,
     quarter_of,
 )
-from imc_scheduling.domain.plans import PLAN_KIND_TITLES, PLAN_STATUS_TITLES
+from imc_scheduling.domain.plans import (
+    PLAN_KIND_TITLES,
+    PLAN_STATUS_TITLES,
+    fulfilment,
+    overdue,
+    percent,
+)
 from imc_scheduling.services import (
     calendars,
     centre_events,
+    centre_plans,
+    centre_registrations,
     events,
     internships,
     plans,
@@ -738,9 +751,121 @@ class CentreEventController(Controller):
         )
         return [_centre_event_out(r) for r in rows]
 
+    @get("/{event_id:uuid}/registrations", summary="This district's registrations")
+    async def registrations_index(
+        self, database: Database, event_id: UUID
+    ) -> list[CentreRegistrationOut]:
+        rows = await centre_registrations.list_registrations(database=database, event_id=event_id)
+        return [_centre_registration_out(r) for r in rows]
+
+    @post("/{event_id:uuid}/registrations", summary="Register a district teacher")
+    async def register(
+        self, database: Database, outbox: Outbox, event_id: UUID, data: CentreRegistrationIn
+    ) -> CentreRegistrationOut:
+        row = await centre_registrations.request_registration(
+            database=database,
+            outbox=outbox,
+            event_id=event_id,
+            person_id=data.person_id,
+            full_name=data.full_name,
+            position=data.position,
+            organisation_id=data.organisation_id,
+        )
+        return _centre_registration_out(row)
+
+    @delete(
+        "/{event_id:uuid}/registrations/{registration_id:uuid}",
+        summary="Withdraw a district teacher",
+        status_code=200,
+    )
+    async def withdraw(
+        self, database: Database, outbox: Outbox, event_id: UUID, registration_id: UUID
+    ) -> CentreRegistrationOut:
+        row = await centre_registrations.withdraw_registration(
+            database=database, outbox=outbox, event_id=event_id, registration_id=registration_id
+        )
+        return _centre_registration_out(row)
+
+
+def _centre_registration_out(row: CentreRegistration) -> CentreRegistrationOut:
+    return CentreRegistrationOut(
+        id=row.id,
+        event_id=row.event_id,
+        person_id=row.person_id,
+        full_name=row.full_name,
+        position=row.position,
+        organisation_id=row.organisation_id,
+        organisation_short_name=row.organisation_short_name,
+        status=row.status,
+        status_title=CENTRE_REGISTRATION_STATUS_TITLES.get(row.status, row.status),
+        queue_number=row.queue_number,
+        reason=row.reason,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _centre_plan_out(row: CentrePlan, today: date) -> CentrePlanOut:
+    items = [
+        (UUID(str(i["item_id"])), str(i["title"]), _iso(i["deadline"]), _iso(i["done_on"]))
+        for i in row.items
+    ]
+    total, done, late = fulfilment([(d, f) for _, _, d, f in items], today)
+    return CentrePlanOut(
+        plan_id=row.plan_id,
+        version=row.version,
+        kind=row.kind,
+        kind_title=PLAN_KIND_TITLES.get(row.kind, row.kind),
+        title=row.title,
+        school_year=row.school_year,
+        subject=row.subject,
+        status=row.status,
+        status_title=PLAN_STATUS_TITLES.get(row.status, row.status),
+        items=[
+            CentrePlanItemOut(
+                item_id=item_id,
+                title=title,
+                deadline=deadline,
+                done_on=done_on,
+                overdue=overdue(deadline, done_on, today),
+            )
+            for item_id, title, deadline, done_on in items
+        ],
+        items_total=total,
+        items_done=done,
+        items_overdue=late,
+        done_percent=percent(done, total),
+        centre=row.centre,
+    )
+
+
+class CentrePlanController(Controller):
+    """Plans of the centre (ММЦ) with their fulfilment, as this district received them."""
+
+    path = "/centre-plans"
+    tags = ["plans"]
+
+    @get("/", summary="The centre's plans with items and fulfilment")
+    async def index(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        school_year: str | None = None,
+        include_drafts: bool = False,
+    ) -> list[CentrePlanOut]:
+        rows = await centre_plans.list_centre_plans(
+            database=database, school_year=school_year, include_drafts=include_drafts
+        )
+        return [_centre_plan_out(r, _today(settings)) for r in rows]
+
 
 CONTROLLERS = [
     CentreEventController,
+    CentrePlanController,
     InternshipController,
     PlanController,
     PublicPlanController,

@@ -540,3 +540,62 @@ class CentreEventOut(msgspec.Struct, kw_only=True):
     registered: int
     waiting: int
     centre: str
+
+
+class CentreRegistrationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A district teacher registered for the centre's (ММЦ) inter-municipal event."""
+
+    person_id: UUID
+    full_name: str
+    position: str = ""
+    organisation_id: UUID | None = None
+
+
+class CentreRegistrationOut(msgspec.Struct, kw_only=True):
+    """A district's registration for a centre's event with the centre's last answer."""
+
+    id: UUID
+    event_id: UUID
+    person_id: UUID
+    full_name: str
+    position: str
+    organisation_id: UUID | None
+    organisation_short_name: str
+    status: str
+    status_title: str
+    queue_number: int | None
+    """Place on the centre's waiting list."""
+    reason: str
+    """Why the centre refused."""
+    created_at: datetime
+    updated_at: datetime
+
+
+class CentrePlanItemOut(msgspec.Struct, kw_only=True):
+    """An item of a centre's plan with its fulfilment."""
+
+    item_id: UUID
+    title: str
+    deadline: date | None
+    done_on: date | None
+    overdue: bool
+
+
+class CentrePlanOut(msgspec.Struct, kw_only=True):
+    """A plan of the centre (ММЦ), as the district last heard of it, with fulfilment."""
+
+    plan_id: UUID
+    version: int
+    kind: str
+    kind_title: str
+    title: str
+    school_year: str
+    subject: str
+    status: str
+    status_title: str
+    items: list[CentrePlanItemOut]
+    items_total: int
+    items_done: int
+    items_overdue: int
+    done_percent: int
+    centre: str

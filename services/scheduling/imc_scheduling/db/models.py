@@ -172,7 +172,12 @@ class Registration(Base):
     """A teacher's registration for an event: a seat, a place on the waiting list, or none."""
 
     __tablename__ = "registrations"
-    __table_args__ = (sa.UniqueConstraint("event_id", "person_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "person_id"),
+        sa.Index(
+            "ux_registrations_district_registration_id", "district_registration_id", unique=True
+        ),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
     event_id: Mapped[UUID] = mapped_column(
@@ -193,7 +198,25 @@ class Registration(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=0, server_default="0")
-    """Counts the announced changes; PARTICIPATION_CHANGED carries it."""
+    """Counts the announced changes; PARTICIPATION_CHANGED (and, for a district's
+    registration, CENTRE_REGISTRATION_DECIDED) carries it."""
+    district: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    """At the centre: code of the district that registered the teacher for an
+    inter-municipal event; empty for a registration made here."""
+    district_registration_id: Mapped[UUID | None]
+    """At the centre: the district's own id of the registration; the answer names it."""
+    position: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    """The participant's position, as the district sent it."""
+    organisation_short_name: Mapped[str] = mapped_column(
+        sa.String(300), default="", server_default=""
+    )
+    """The school's short name as the district sent it (the centre's registry does not
+    know the districts' schools)."""
+    request_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """The highest version of the district's request taken: older or repeated ones are
+    no-ops."""
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    """Why the centre refused the district's request (Russian); empty unless refused."""
 
 
 class Reminder(Base):
@@ -335,4 +358,68 @@ class CentreEvent(Base):
     attended: Mapped[int]
     centre: Mapped[str] = mapped_column(sa.String(64))
     """Code of the centre the event came from (the envelope's instance)."""
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+ACTIVE_CENTRE_REGISTRATION = sa.text("status NOT IN ('cancelled', 'refused')")
+"""A district's registration that still counts: one per person and centre event."""
+
+
+class CentreRegistration(Base):
+    """A district's teacher registered for an inter-municipal event of the centre.
+
+    ``status`` is ``requested`` until the centre answers, then the centre's answer
+    (``confirmed``, ``waiting``, ``cancelled``, ``refused``); a withdrawal here makes it
+    ``cancelled`` for good.
+    """
+
+    __tablename__ = "centre_registrations"
+    __table_args__ = (
+        sa.Index(
+            "ux_centre_registrations_active",
+            "event_id",
+            "person_id",
+            unique=True,
+            sqlite_where=ACTIVE_CENTRE_REGISTRATION,
+            postgresql_where=ACTIVE_CENTRE_REGISTRATION,
+        ),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
+    event_id: Mapped[UUID] = mapped_column(index=True)
+    """The centre's event (``centre_events.event_id``)."""
+    person_id: Mapped[UUID]
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    position: Mapped[str] = mapped_column(sa.String(300), default="")
+    organisation_id: Mapped[UUID | None]
+    organisation_short_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    status: Mapped[str] = mapped_column(sa.String(16))
+    version: Mapped[int]
+    """Version of the request as sent (1, then 2 on withdrawal)."""
+    decision_version: Mapped[int] = mapped_column(default=0)
+    """Version of the centre's answer taken: a lower or equal one changes nothing."""
+    queue_number: Mapped[int | None]
+    """Place on the centre's waiting list, as last answered."""
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    """Why the centre refused, in Russian."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now, onupdate=_now)
+
+
+class CentrePlan(Base):
+    """A plan of the centre (ММЦ) with its items, the highest version received."""
+
+    __tablename__ = "centre_plans"
+
+    plan_id: Mapped[UUID] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    school_year: Mapped[str] = mapped_column(sa.String(9), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    items: Mapped[list[dict[str, str | None]]] = mapped_column(sa.JSON)
+    """Items in plan order: ``item_id``, ``title``, ``deadline``, ``done_on`` (ISO dates)."""
+    centre: Mapped[str] = mapped_column(sa.String(64))
+    """Code of the centre the plan came from (the envelope's instance)."""
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

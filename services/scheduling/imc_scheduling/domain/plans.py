@@ -69,3 +69,20 @@ def refuse_fulfilment(status: str, done_on: date | None, today: date) -> None:
             f"Дата выполнения не может быть позже сегодняшней ({today:%d.%m.%Y})",
             field="done_on",
         )
+
+
+def overdue(deadline: date | None, done_on: date | None, today: date) -> bool:
+    """An item is overdue when its deadline has passed and it is not done."""
+    return done_on is None and deadline is not None and deadline < today
+
+
+def fulfilment(items: list[tuple[date | None, date | None]], today: date) -> tuple[int, int, int]:
+    """(total, done, overdue) of a plan's items given as (deadline, done_on) pairs."""
+    done = sum(1 for _, done_on in items if done_on is not None)
+    late = sum(1 for deadline, done_on in items if overdue(deadline, done_on, today))
+    return len(items), done, late
+
+
+def percent(part: int, whole: int) -> int:
+    """A whole percentage (0 for an empty plan)."""
+    return round(100 * part / whole) if whole else 0

@@ -5,18 +5,24 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
+    CENTRE_REGISTRATION_DECIDED,
+    CENTRE_REGISTRATION_REQUESTED,
     EVENT_CHANGED,
     ORGANISATION_UPSERTED,
+    PLAN_CHANGED,
     RESYNC_REQUESTED,
     SITE_STATUS_CHANGED,
     Envelope,
 )
 from imc_scheduling.services.centre_events import record_centre_event
+from imc_scheduling.services.centre_plans import record_centre_plan
+from imc_scheduling.services.centre_registrations import record_decision
+from imc_scheduling.services.district_registrations import record_district_request
 from imc_scheduling.services.organisations import record_organisation
 from imc_scheduling.services.resync import resend_state
 from imc_scheduling.services.roadmaps import open_roadmap
 from imc_scheduling.settings import SchedulingSettings
-from imc_shared.broker import CENTRE
+from imc_shared.broker import CENTRE, DISTRICTS
 from imc_shared.consumer import Consumers, Delivery, Handler, Rejected
 from imc_shared.origin import OriginMismatch, verify_link
 from imc_shared.outbox import Outbox
@@ -44,11 +50,20 @@ def subscribe(consumers: Consumers, *, outbox: Outbox, settings: SchedulingSetti
         name=f"centre.{RESYNC_REQUESTED.routing_key}",
     )
     if settings.takes_centre_events:
+        for message, handler in (
+            (EVENT_CHANGED, centre_event_handler(settings)),
+            (PLAN_CHANGED, centre_plan_handler(settings)),
+            (CENTRE_REGISTRATION_DECIDED, decision_handler(settings)),
+        ):
+            consumers.subscribe(
+                message, handler, exchange=CENTRE, name=f"centre.{message.routing_key}"
+            )
+    if settings.takes_district_registrations:
         consumers.subscribe(
-            EVENT_CHANGED,
-            centre_event_handler(settings),
-            exchange=CENTRE,
-            name=f"centre.{EVENT_CHANGED.routing_key}",
+            CENTRE_REGISTRATION_REQUESTED,
+            district_request_handler(outbox, settings),
+            exchange=DISTRICTS,
+            name=f"districts.{CENTRE_REGISTRATION_REQUESTED.routing_key}",
         )
 
 
@@ -81,3 +96,43 @@ def centre_event_handler(settings: SchedulingSettings) -> Handler:
         await record_centre_event(session, envelope, delivery, upstream=settings.centre_upstream)
 
     return on_centre_event
+
+
+def centre_plan_handler(settings: SchedulingSettings) -> Handler:
+    """Store the centre's plan (highest version wins)."""
+
+    async def on_centre_plan(
+        session: AsyncSession, envelope: Envelope[Any], delivery: Delivery
+    ) -> None:
+        await record_centre_plan(session, envelope, delivery, upstream=settings.centre_upstream)
+
+    return on_centre_plan
+
+
+def decision_handler(settings: SchedulingSettings) -> Handler:
+    """Take the centre's answers on this district's registrations for its events."""
+
+    async def on_decision(
+        session: AsyncSession, envelope: Envelope[Any], delivery: Delivery
+    ) -> None:
+        await record_decision(
+            session,
+            envelope,
+            delivery,
+            upstream=settings.centre_upstream,
+            district=settings.district,
+        )
+
+    return on_decision
+
+
+def district_request_handler(outbox: Outbox, settings: SchedulingSettings) -> Handler:
+    """At the centre: record a district's registration for a centre's event and answer."""
+    districts = settings.district_map()
+
+    async def on_district_request(
+        session: AsyncSession, envelope: Envelope[Any], delivery: Delivery
+    ) -> None:
+        await record_district_request(session, outbox, envelope, delivery, districts=districts)
+
+    return on_district_request

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
+    CENTRE_REGISTRATION_DECIDED,
     EVENT_CHANGED,
     PARTICIPATION_CHANGED,
     PLAN_CHANGED,
+    CentreRegistrationDecided,
     Envelope,
     EventChanged,
     ParticipationChanged,
@@ -29,6 +31,7 @@ from imc_scheduling.db.models import (
     PlanSection,
     Registration,
 )
+from imc_scheduling.domain.centre import decided_status
 from imc_scheduling.domain.events import EVENT_FORM_TITLES, WIRE_REGISTRATION_STATUS
 from imc_shared.outbox import Outbox
 
@@ -129,6 +132,43 @@ def participation_payload(
     )
 
 
+async def waiting_position(session: AsyncSession, registration: Registration) -> int | None:
+    """1 for the first on the waiting list; ``None`` unless waitlisted."""
+    if registration.status != "waitlisted":
+        return None
+    ahead = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waitlisted",
+            Registration.queue_number < registration.queue_number,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+async def decision_payload(
+    session: AsyncSession, registration: Registration, event: Event
+) -> CentreRegistrationDecided:
+    """The centre's answer on a district's registration as it stands (no name)."""
+    assert registration.district_registration_id is not None
+    status, reason = decided_status(
+        registration_status=registration.status,
+        event_cancelled=event.status == "cancelled",
+        refusal=registration.decision_reason,
+    )
+    return CentreRegistrationDecided(
+        registration_id=registration.district_registration_id,
+        version=registration.version,
+        event_id=registration.event_id,
+        district=registration.district,
+        status=status,  # type: ignore[arg-type]
+        queue_number=await waiting_position(session, registration) if status == "waiting" else None,
+        reason=reason,
+    )
+
+
 async def announce_registration(
     session: AsyncSession,
     outbox: Outbox,
@@ -138,13 +178,23 @@ async def announce_registration(
     bump: bool = True,
     cause: Envelope[Any] | None = None,
 ) -> Envelope[Any]:
-    """Write PARTICIPATION_CHANGED for one registration in the caller's transaction."""
+    """Write PARTICIPATION_CHANGED for one registration in the caller's transaction; for
+    a district's registration at the centre, CENTRE_REGISTRATION_DECIDED too, with the
+    same version (its answer after every change, promotions included)."""
     if bump:
         _bump(registration)
     await session.flush()
     short_name = await organisation_short_name(session, registration.organisation_id)
-    payload = participation_payload(registration, event, short_name)
-    return await outbox.put(session, PARTICIPATION_CHANGED, payload, cause=cause)
+    payload = participation_payload(
+        registration, event, short_name or registration.organisation_short_name
+    )
+    envelope = await outbox.put(session, PARTICIPATION_CHANGED, payload, cause=cause)
+    if registration.district_registration_id is not None:
+        # Published on the centre's imc.events; its broker binds the key down into
+        # imc.centre, so every district receives it and keeps only its own answers.
+        decision = await decision_payload(session, registration, event)
+        await outbox.put(session, CENTRE_REGISTRATION_DECIDED, decision, cause=cause)
+    return envelope
 
 
 async def plan_payload(session: AsyncSession, plan: Plan) -> PlanChanged:

@@ -391,7 +391,8 @@ async def _recredit_hours(session: AsyncSession, event: Event) -> list[Registrat
 
 
 async def cancel_event(*, database: Database, outbox: Outbox, event_id: UUID, reason: str) -> Event:
-    """Cancel an event (or one occurrence); its pending reminder is dropped."""
+    """Cancel an event (or one occurrence); its pending reminder is dropped, and every
+    district whose teachers registered for it (at the centre) gets an answer."""
     async with database.transaction() as session:
         event = await lock_event(session, event_id)
         if event.status == "cancelled":
@@ -404,6 +405,17 @@ async def cancel_event(*, database: Database, outbox: Outbox, event_id: UUID, re
             .where(Reminder.event_id == event.id, Reminder.sent_at.is_(None))
             .values(sent_at=datetime.now(UTC), outcome="cancelled")
         )
+        # Districts' participants of the centre's event are told their registration is
+        # cancelled with the reason; the registrations themselves stay as they were.
+        answered = await session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id,
+                Registration.district_registration_id.is_not(None),
+                Registration.status != "cancelled",
+            )
+        )
+        for registration in answered.all():
+            await announce_registration(session, outbox, registration, event)
         await announce_event(session, outbox, event)
         return event
 

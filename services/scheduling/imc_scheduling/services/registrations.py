@@ -13,13 +13,19 @@ from imc_scheduling.domain.events import (
     registration_closed_reason,
     self_checkin_refusal,
 )
-from imc_scheduling.services.changes import announce_event, announce_registration
+from imc_scheduling.services.changes import (
+    announce_event,
+    announce_registration,
+    waiting_position,
+)
 from imc_scheduling.services.events import lock_event
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput, NotFound
 from imc_shared.outbox import Outbox
 
 REGISTERED_BY = ("self", "school")
+BY_DISTRICT = "district"
+"""``registered_by`` of a registration a district sent to the centre."""
 
 
 async def _confirmed(session: AsyncSession, event_id: UUID) -> int:
@@ -29,22 +35,6 @@ async def _confirmed(session: AsyncSession, event_id: UUID) -> int:
         .where(Registration.event_id == event_id, Registration.status == "confirmed")
     )
     return int(count or 0)
-
-
-async def waiting_position(session: AsyncSession, registration: Registration) -> int | None:
-    """1 for the first on the waiting list; ``None`` unless waitlisted."""
-    if registration.status != "waitlisted":
-        return None
-    ahead = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == registration.event_id,
-            Registration.status == "waitlisted",
-            Registration.queue_number < registration.queue_number,
-        )
-    )
-    return int(ahead or 0) + 1
 
 
 async def fill_seats(session: AsyncSession, event: Event, now: datetime) -> list[Registration]:
@@ -69,13 +59,75 @@ async def fill_seats(session: AsyncSession, event: Event, now: datetime) -> list
     return promoted
 
 
-async def _announce(
+async def announce_changes(
     session: AsyncSession, outbox: Outbox, event: Event, changed: list[Registration]
 ) -> None:
     """Announce the changed registrations, then the event with its new counts."""
     for registration in changed:
         await announce_registration(session, outbox, registration, event)
     await announce_event(session, outbox, event)
+
+
+def registration_refusal(event: Event, now: datetime) -> str | None:
+    """Why nobody can register for the event now (Russian), or ``None``."""
+    if event.status == "cancelled":
+        return "Мероприятие отменено; регистрация невозможна"
+    if event.internship_id is not None:
+        return "Это день стажировки: в нём участвует только сформированная группа стажёров"
+    return registration_closed_reason(
+        now=now,
+        starts_at=event.starts_at,
+        opens_at=event.registration_opens_at,
+        closes_at=event.registration_closes_at,
+    )
+
+
+async def find_registration(
+    session: AsyncSession, event_id: UUID, person_id: UUID
+) -> Registration | None:
+    """The person's registration for the event (of any status), if any."""
+    return await session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event_id, Registration.person_id == person_id
+        )
+    )
+
+
+async def take_place(
+    session: AsyncSession,
+    event: Event,
+    registration: Registration | None,
+    *,
+    person_id: UUID,
+    full_name: str,
+    organisation_id: UUID | None,
+    registered_by: str,
+    now: datetime,
+) -> Registration:
+    """A seat if one is free, otherwise the end of the waiting list.
+
+    The caller holds the event's lock and has checked :func:`registration_refusal`;
+    ``registration`` is the person's cancelled one, reused, or ``None``.
+    """
+    free = event.capacity is None or await _confirmed(session, event.id) < event.capacity
+    if registration is None:
+        registration = Registration(event_id=event.id, person_id=person_id)
+        session.add(registration)
+    registration.full_name = full_name.strip()
+    registration.organisation_id = organisation_id
+    registration.registered_by = registered_by
+    registration.status = "confirmed" if free else "waitlisted"
+    registration.queue_number = event.seat_sequence
+    registration.created_at = now
+    registration.confirmed_at = now if free else None
+    registration.cancelled_at = None
+    registration.attended = False
+    registration.attended_at = None
+    registration.checkin_method = ""
+    registration.hours_credited = 0
+    registration.decision_reason = ""
+    await session.flush()
+    return registration
 
 
 async def register(
@@ -104,51 +156,43 @@ async def register(
     moment = now or datetime.now(UTC)
     async with database.transaction() as session:
         event = await lock_event(session, event_id)
-        if event.status == "cancelled":
-            raise Conflict("Мероприятие отменено; регистрация невозможна", field="event_id")
-        if event.internship_id is not None:
-            raise Conflict(
-                "Это день стажировки: в нём участвует только сформированная группа стажёров",
-                field="event_id",
-            )
-        reason = registration_closed_reason(
-            now=moment,
-            starts_at=event.starts_at,
-            opens_at=event.registration_opens_at,
-            closes_at=event.registration_closes_at,
-        )
-        if reason:
-            raise Conflict(reason, field="event_id")
-        registration = await session.scalar(
-            sa.select(Registration).where(
-                Registration.event_id == event_id, Registration.person_id == person_id
-            )
-        )
+        refusal = registration_refusal(event, moment)
+        if refusal:
+            raise Conflict(refusal, field="event_id")
+        registration = await find_registration(session, event_id, person_id)
         if registration is not None and registration.status != "cancelled":
             raise Conflict(
                 f"{registration.full_name} уже зарегистрирован(а) на это мероприятие",
                 field="person_id",
             )
-        free = event.capacity is None or await _confirmed(session, event_id) < event.capacity
-        status = "confirmed" if free else "waitlisted"
-        if registration is None:
-            registration = Registration(event_id=event_id, person_id=person_id)
-            session.add(registration)
-        registration.full_name = full_name.strip()
-        registration.organisation_id = organisation_id
-        registration.registered_by = registered_by
-        registration.status = status
-        registration.queue_number = event.seat_sequence
-        registration.created_at = moment
-        registration.confirmed_at = moment if free else None
-        registration.cancelled_at = None
-        registration.attended = False
-        registration.attended_at = None
-        registration.checkin_method = ""
-        registration.hours_credited = 0
-        await session.flush()
-        await _announce(session, outbox, event, [registration])
+        registration = await take_place(
+            session,
+            event,
+            registration,
+            person_id=person_id,
+            full_name=full_name,
+            organisation_id=organisation_id,
+            registered_by=registered_by,
+            now=moment,
+        )
+        await announce_changes(session, outbox, event, [registration])
         return registration, await waiting_position(session, registration)
+
+
+async def withdraw(
+    session: AsyncSession, event: Event, registration: Registration, now: datetime
+) -> list[Registration]:
+    """Cancel a live registration and move the waiting list up into the freed seat (the
+    caller holds the event's lock); returns those promoted."""
+    if registration.attended:
+        raise Conflict(
+            "Участник уже отмечен как присутствовавший; регистрацию нельзя отменить",
+            field="registration_id",
+        )
+    registration.status = "cancelled"
+    registration.cancelled_at = now
+    await session.flush()
+    return await fill_seats(session, event, now)
 
 
 async def cancel_registration(
@@ -169,16 +213,8 @@ async def cancel_registration(
             raise NotFound("Регистрация не найдена", field="registration_id")
         if registration.status == "cancelled":
             raise Conflict("Регистрация уже отменена", field="registration_id")
-        if registration.attended:
-            raise Conflict(
-                "Участник уже отмечен как присутствовавший; регистрацию нельзя отменить",
-                field="registration_id",
-            )
-        registration.status = "cancelled"
-        registration.cancelled_at = moment
-        await session.flush()
-        promoted = await fill_seats(session, event, moment)
-        await _announce(session, outbox, event, [registration, *promoted])
+        promoted = await withdraw(session, event, registration, moment)
+        await announce_changes(session, outbox, event, [registration, *promoted])
         return registration, promoted
 
 
@@ -261,7 +297,7 @@ async def mark_attendance(
             _credit(row, event, attended, "organiser", moment)
         await session.flush()
         if changed:
-            await _announce(session, outbox, event, changed)
+            await announce_changes(session, outbox, event, changed)
         return list(rows)
 
 
@@ -297,7 +333,7 @@ async def self_check_in(
         if not registration.attended:
             _credit(registration, event, True, "self", moment)
             await session.flush()
-            await _announce(session, outbox, event, [registration])
+            await announce_changes(session, outbox, event, [registration])
         return registration
 
 
