@@ -8,7 +8,7 @@ upstream configured for the instance the envelope names.
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 
 class OriginMismatch(ValueError):
@@ -16,11 +16,16 @@ class OriginMismatch(ValueError):
 
 
 def normalise(uri: str) -> str:
-    """``scheme://host:port`` of an AMQP URI, credentials and vhost dropped."""
+    """``scheme://host:port/vhost`` of an AMQP URI, credentials dropped.
+
+    The vhost stays: two districts may live in two vhosts of one node, and the broker
+    records the vhost in the uri (``amqp://host:port/district01``; nothing for ``/``).
+    """
     parts = urlsplit(uri)
     host = parts.hostname or ""
     port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
-    return f"{parts.scheme}://{host}:{port}"
+    vhost = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
+    return f"{parts.scheme}://{host}:{port}/{quote(vhost or '/', safe='')}"
 
 
 def recorded_upstream(headers: Mapping[str, Any]) -> str | None:

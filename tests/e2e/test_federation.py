@@ -217,6 +217,33 @@ def test_inter_municipal_events_go_down_to_every_district(stack: Stack) -> None:
     )
     assert calendar[0]["intermunicipal"] is True
 
+    # a teacher of yaya registers for it: the name goes up to the centre only, the
+    # centre's answer comes back down, and mariinsk learns nothing about it
+    yaya = urls(stack, "yaya")["scheduling"]
+    asked = send(
+        "POST",
+        f"{yaya}/centre-events/{event['id']}/registrations",
+        {"person_id": str(uuid4()), "full_name": "Карпенко Юлия Сергеевна"},
+    )
+    assert asked["status"] == "requested"
+    answered = wait_for(
+        "the centre's answer in yaya",
+        lambda: next(
+            (
+                row
+                for row in get(f"{yaya}/centre-events/{event['id']}/registrations")
+                if row["id"] == asked["id"] and row["status"] == "confirmed"
+            ),
+            None,
+        ),
+    )
+    assert answered["status_title"]
+    listed = get(f"{centre['scheduling']}/events/{event['id']}/registrations")
+    names_at_centre = json.dumps(listed, ensure_ascii=False)
+    assert "Карпенко Юлия Сергеевна" in names_at_centre
+    mariinsk = urls(stack, "mariinsk")["scheduling"]
+    assert get(f"{mariinsk}/centre-events/{event['id']}/registrations") == []
+
 
 async def _publish(url: str, exchange: str, envelope: Any) -> None:
     connection = await aio_pika.connect(url)

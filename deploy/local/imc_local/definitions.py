@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from imc_contracts import RESYNC_REQUESTED, federation
+from imc_contracts import federation
 from imc_contracts.names import (
     CENTRE_EXCHANGE,
     DEAD_LETTER_EXCHANGE,
@@ -158,15 +158,18 @@ def centre_definitions(
     credentials, or an :class:`Upstream`); a policy federates ``imc.districts`` from all
     of them. The centre's own upward messages are bound from its ``imc.events`` into
     ``imc.districts`` too, so its aggregator and a regional centre above see them the
-    same way; its downward messages are bound into ``imc.centre``, which every
-    district (account in ``district_accounts``) federates down. ``parent_account`` lets
-    a regional centre federate this centre's ``imc.districts`` (two hops).
+    same way; its downward messages (events, plans, answers, resync requests) are bound
+    into ``imc.centre``, which every district (account in ``district_accounts``)
+    federates down. Services publish only on their own ``imc.events``, whose alternate
+    exchange keeps what nobody is bound for yet (a centre with no district linked).
+    ``parent_account`` lets a regional centre federate this centre's ``imc.districts``
+    (two hops).
     """
     definitions = _instance_definitions(service_user, service_password)
     definitions["exchanges"].append(_exchange(DISTRICTS_EXCHANGE, "topic"))
     for key in sorted(federation.UPWARD_KEYS):
         definitions["bindings"].append(_exchange_binding(EVENTS_EXCHANGE, DISTRICTS_EXCHANGE, key))
-    for key in sorted(federation.DOWNWARD_KEYS - {RESYNC_REQUESTED.routing_key}):
+    for key in sorted(federation.DOWNWARD_KEYS):
         definitions["bindings"].append(_exchange_binding(EVENTS_EXCHANGE, CENTRE_EXCHANGE, key))
     for district, upstream in sorted(upstreams.items()):
         if isinstance(upstream, str):

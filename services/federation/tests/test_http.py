@@ -412,7 +412,7 @@ async def test_resync_writes_the_request_to_the_outbox_on_imc_centre(
             .all()
         )
     assert [(r["exchange"], r["routing_key"]) for r in rows] == [
-        (names.CENTRE_EXCHANGE, RESYNC_REQUESTED.routing_key)
+        (names.EVENTS_EXCHANGE, RESYNC_REQUESTED.routing_key)
     ] * 2
     first, second = (RESYNC_REQUESTED.decode(r["body"]) for r in rows)
     assert str(first.payload.request_id) == request_id

@@ -345,7 +345,7 @@ async def test_heartbeats_make_the_link_up_then_down(
         rows = (await session.execute(sa.select(outbox_table))).mappings().all()
     [request] = [RESYNC_REQUESTED.decode(row["body"]) for row in rows]
     assert request.payload.districts == ("yaya",)
-    assert rows[0]["exchange"] == names.CENTRE_EXCHANGE
+    assert rows[0]["exchange"] == names.EVENTS_EXCHANGE  # bound down into imc.centre
 
 
 def test_the_aggregator_binds_only_upward_crossings_on_imc_districts() -> None:

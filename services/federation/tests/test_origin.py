@@ -52,3 +52,18 @@ def test_cluster_name_is_not_trusted() -> None:
     headers["x-received-from"][0]["cluster-name"] = "imc-yaya"  # type: ignore[index]
     with pytest.raises(OriginMismatch):
         verify_origin(headers, "yaya", UPSTREAMS, own_district=CENTRE)
+
+
+def test_two_districts_in_two_vhosts_of_one_node_are_told_apart() -> None:
+    upstreams = {
+        "district01": "amqp://127.0.0.1:5672/district01",
+        "district02": "amqp://127.0.0.1:5672/district02",
+        "yaya": "amqp://127.0.0.1:5673",
+    }
+    over_01 = {"x-received-from": [{"uri": "amqp://127.0.0.1:5672/district01"}]}
+    verify_origin(over_01, "district01", upstreams, own_district="centre")
+    with pytest.raises(OriginMismatch):
+        verify_origin(over_01, "district02", upstreams, own_district="centre")
+    default_vhost = {"x-received-from": [{"uri": "amqp://127.0.0.1:5673"}]}
+    verify_origin(default_vhost, "yaya", {"yaya": "amqp://127.0.0.1:5673/"}, own_district="c")
+    verify_origin(default_vhost, "yaya", {"yaya": "amqp://127.0.0.1:5673/%2F"}, own_district="c")

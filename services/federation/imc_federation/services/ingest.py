@@ -27,7 +27,6 @@ from imc_contracts import (
     PlanChanged,
     ResyncRequested,
     SiteStatusChanged,
-    names,
 )
 from imc_contracts.envelope import new_message_id
 from imc_federation.db.models import (
@@ -362,7 +361,6 @@ async def record_heartbeat(
                 reason="Первое сообщение округа в центре: запрошена передача всех сведений",
             ),
             cause=envelope,
-            exchange=names.CENTRE_EXCHANGE,
         )
         log.info("first heartbeat: resync requested", district=envelope.district)
     insert = _dialect(session).insert(LinkHeartbeat)

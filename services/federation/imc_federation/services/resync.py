@@ -7,7 +7,7 @@ from uuid import UUID
 
 import structlog
 
-from imc_contracts import RESYNC_REQUESTED, ResyncRequested, names
+from imc_contracts import RESYNC_REQUESTED, ResyncRequested
 from imc_contracts.envelope import new_message_id
 from imc_federation.services.queries import districts_without_data
 from imc_federation.settings import FederationSettings
@@ -40,7 +40,8 @@ async def request_resync(
         request_id=request_id, districts=tuple(sorted(set(districts))), reason=reason
     )
     async with database.transaction() as session:
-        await outbox.put(session, RESYNC_REQUESTED, payload, exchange=names.CENTRE_EXCHANGE)
+        # On imc.events: the centre's broker binds it down into imc.centre.
+        await outbox.put(session, RESYNC_REQUESTED, payload)
     log.info("resync requested", request_id=str(request_id), districts=payload.districts)
     return request_id
 
