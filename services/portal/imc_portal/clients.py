@@ -20,6 +20,7 @@ from imc_portal.api.schemas import (
     Dashboard,
     District,
     DistrictDashboard,
+    IntermunicipalSite,
     Link,
     Site,
 )
@@ -214,6 +215,10 @@ class RegistryClient(BackendClient):
     async def sites(self) -> list[Site]:
         """All sites of the district."""
         return await self.get_json("/sites", list[Site])
+
+    async def centre_sites(self) -> list[IntermunicipalSite]:
+        """The centre's (ММЦ) working inter-municipal sites the district has received."""
+        return await self.get_json("/public/centre-sites", list[IntermunicipalSite])
 
 
 class FederationClient(BackendClient):

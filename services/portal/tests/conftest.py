@@ -1,7 +1,8 @@
 """Fixtures: a real local HTTP server standing in for the registry and the aggregator.
 
 It serves fixed JSON shaped exactly as the real services answer, under prefixes:
-``/registry`` (a district with sites), ``/empty`` (a district without sites),
+``/registry`` (a district with sites and the centre's inter-municipal sites),
+``/empty`` (a district without sites),
 ``/federation`` (the centre), ``/centre-empty`` (a centre without data),
 ``/broken`` (answers 500), ``/garbled`` (wrong shape), ``/slow`` (answers too late).
 The aggregator's event list honours its filters and its XLSX export sends fixed bytes
@@ -63,6 +64,45 @@ YAYA_SITES: list[dict[str, Any]] = [
         "order_date": "2025-08-28",
     },
 ]
+
+INTERMUNICIPAL_SITES: list[dict[str, Any]] = [
+    {
+        "site_id": "0194c1a2-7e00-7000-8000-000000000301",
+        "organisation_short_name": "МАОУ «Гимназия № 1»",
+        "organisation_full_name": "Муниципальное автономное общеобразовательное учреждение "
+        "«Гимназия № 1» г. Бугуруслана",
+        "kind": "intermunicipal_resource",
+        "kind_title": "межмуниципальный ресурсный центр",
+        "status": "active",
+        "status_title": "действует",
+        "topic": "Подготовка обучающихся к итоговой аттестации по русскому языку",
+        "term_start": "2026-09-01",
+        "term_end": "2029-08-31",
+        "leader": {"full_name": "Лебедева Марина Юрьевна", "position": "заместитель директора"},
+        "co_leader": None,
+        "order_number": "210-ммц",
+        "order_date": "2026-08-27",
+    },
+    {
+        "site_id": "0194c1a2-7e00-7000-8000-000000000302",
+        "organisation_short_name": "МБОУ «Лицей № 1»",
+        "organisation_full_name": "Муниципальное бюджетное общеобразовательное учреждение "
+        "«Лицей № 1» г. Бугуруслана",
+        "kind": "intermunicipal_support",
+        "kind_title": "межмуниципальная опорная площадка",
+        "status": "extended",
+        "status_title": "продлена",
+        "topic": "Методическая и консультационная помощь учителям математики",
+        "term_start": "2025-09-01",
+        "term_end": "2027-08-31",
+        "leader": {"full_name": "Гордеев Сергей Павлович", "position": "директор"},
+        "co_leader": {"full_name": "Никитина Елена Олеговна", "position": "методист ММЦ"},
+        "order_number": "96-ммц",
+        "order_date": "2025-08-29",
+        "version": 2,
+    },
+]
+"""The centre's sites as a district's registry publishes them (``/public/centre-sites``)."""
 
 CENTRE_SITES: list[dict[str, Any]] = [
     {
@@ -363,6 +403,12 @@ async def sites(prefix: FromPath[str]) -> Response[Any]:
     )
 
 
+@get("/{prefix:str}/public/centre-sites")
+async def public_centre_sites(prefix: FromPath[str]) -> Response[Any]:
+    """The centre's inter-municipal sites as a district's registry publishes them."""
+    return await _answer(prefix, {"registry": INTERMUNICIPAL_SITES, "empty": []})
+
+
 @get("/{prefix:str}/districts")
 async def districts(prefix: FromPath[str]) -> Response[Any]:
     """Districts as the aggregator returns them."""
@@ -446,7 +492,17 @@ class FakeBackends:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        handlers = [health, sites, districts, links, dashboard, district_dashboard, events, export]
+        handlers = [
+            health,
+            sites,
+            public_centre_sites,
+            districts,
+            links,
+            dashboard,
+            district_dashboard,
+            events,
+            export,
+        ]
         app = Litestar(handlers, logging_config=None)
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)

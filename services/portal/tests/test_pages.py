@@ -86,6 +86,48 @@ async def test_district_page_without_sites(backends: Any) -> None:
     assert response.status_code == 200
     assert "Площадок пока нет" in response.text
     assert site_rows(response.text) == []
+    # No centre's sites: no section, not even an empty heading.
+    assert "Межмуниципальные площадки" not in response.text
+    assert "centre-sites" not in response.text
+
+
+async def test_district_page_shows_the_centres_intermunicipal_sites(backends: Any) -> None:
+    app = create_app(district_settings(backends.url("registry")))
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    own, centre = html.split('<h2 id="centre-sites-title">Межмуниципальные площадки</h2>')
+    # The district's own table keeps its own rows; the centre's come after, by kind.
+    assert site_rows(own) == [
+        "0194c1a2-7e00-7000-8000-000000000002",
+        "0194c1a2-7e00-7000-8000-000000000001",
+    ]
+    assert "data-centre-site-id" not in own
+    assert site_rows(centre) == []
+    assert re.findall(r'<tr data-centre-site-id="([^"]+)"', centre) == [
+        "0194c1a2-7e00-7000-8000-000000000302",
+        "0194c1a2-7e00-7000-8000-000000000301",
+    ]
+    assert "Всего в ММЦ: 2 площадки." in centre
+    for text in (
+        "межмуниципальная опорная площадка",
+        "межмуниципальный ресурсный центр",
+        "МБОУ «Лицей № 1»",
+        "«Гимназия № 1» г. Бугуруслана",
+        "Методическая и консультационная помощь учителям математики",
+        "Гордеев Сергей Павлович",
+        "Никитина Елена Олеговна",
+        "методист ММЦ",
+        "Лебедева Марина Юрьевна",
+        "№ 96-ммц от 29.08.2025",
+        "№ 210-ммц от 27.08.2026",
+        "продлена",
+    ):
+        assert text in centre, text
+    assert re.search(
+        r"с&nbsp;<time[^>]*>01\.09\.2026</time> по&nbsp;<time[^>]*>31\.08\.2029", centre
+    )
 
 
 async def test_district_api_returns_the_sites(backends: Any) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 from litestar import Litestar
 
 from imc_registry.api.controllers import (
+    CentreSiteController,
     OrganisationController,
     PersonController,
     PublicController,
@@ -24,7 +25,7 @@ def create_app(settings: RegistrySettings | None = None) -> Litestar:
     """Build the registry: its runtime, subscribers and HTTP app."""
     settings = settings or get_settings()
     runtime = Runtime(settings, migrations=MIGRATIONS)
-    subscribe(runtime.consumers, outbox=runtime.outbox, district=settings.district)
+    subscribe(runtime.consumers, outbox=runtime.outbox, settings=settings)
     if settings.heartbeat_seconds > 0:
         runtime.workers.append(
             HeartbeatSender(
@@ -43,6 +44,7 @@ def create_app(settings: RegistrySettings | None = None) -> Litestar:
             SiteController,
             PublicController,
             SiteKindController,
+            CentreSiteController,
         ],
         title="Реестр — ИМЦ",
     )

@@ -60,9 +60,14 @@ class DistrictController(Controller):
     async def page(
         self, registry: NamedDependency[RegistryClient], settings: NamedDependency[PortalSettings]
     ) -> Template:
-        sites = await catalogue.district_sites(registry=registry)
+        overview = await catalogue.district_overview(registry=registry)
         return Template(
-            template_name="district.html", context={**base_context(settings), "sites": sites}
+            template_name="district.html",
+            context={
+                **base_context(settings),
+                "sites": overview.sites,
+                "centre_sites": overview.centre_sites,
+            },
         )
 
     @get("/api/sites", summary="Sites of the district")

@@ -36,6 +36,26 @@ class Site(msgspec.Struct, kw_only=True):
     order_date: date
 
 
+class IntermunicipalSite(msgspec.Struct, kw_only=True):
+    """A working inter-municipal site of the centre (ММЦ) as the district's registry
+    publishes it (``GET /public/centre-sites``)."""
+
+    site_id: UUID
+    organisation_short_name: str
+    organisation_full_name: str
+    kind: str
+    kind_title: str
+    status: str
+    status_title: str
+    topic: str
+    term_start: date
+    term_end: date
+    leader: Person
+    co_leader: Person | None = None
+    order_number: str
+    order_date: date
+
+
 class CentreSite(msgspec.Struct, kw_only=True):
     """A site of some district as the centre's aggregator returns it (``GET /sites``)."""
 

@@ -1,10 +1,11 @@
-"""The catalogue of sites: a district's own list, and the centre's list by district."""
+"""The catalogue of sites: a district's own list (with the centre's inter-municipal
+sites beside it), and the centre's list by district."""
 
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from imc_portal.api.schemas import CentreSite, District, Site
+from imc_portal.api.schemas import CentreSite, District, IntermunicipalSite, Site
 from imc_portal.clients import FederationClient, RegistryClient
 
 
@@ -15,6 +16,14 @@ class DistrictSection:
     code: str
     name: str
     sites: list[CentreSite] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DistrictOverview:
+    """Everything the district's page shows: its own sites and the centre's."""
+
+    sites: list[Site]
+    centre_sites: list[IntermunicipalSite]
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,26 @@ def group_by_district(
 async def district_sites(*, registry: RegistryClient) -> list[Site]:
     """The district's sites from its registry, in display order."""
     return sorted_sites(await registry.sites())
+
+
+def sorted_intermunicipal_sites(sites: Iterable[IntermunicipalSite]) -> list[IntermunicipalSite]:
+    """The centre's sites by kind, then organisation, then the start of the term."""
+    return sorted(
+        sites,
+        key=lambda site: (
+            name_key(site.kind_title),
+            name_key(site.organisation_short_name),
+            site.term_start,
+        ),
+    )
+
+
+async def district_overview(*, registry: RegistryClient) -> DistrictOverview:
+    """The district's sites and the centre's inter-municipal ones, read concurrently."""
+    sites, centre = await asyncio.gather(registry.sites(), registry.centre_sites())
+    return DistrictOverview(
+        sites=sorted_sites(sites), centre_sites=sorted_intermunicipal_sites(centre)
+    )
 
 
 async def centre_sites(*, federation: FederationClient) -> list[CentreSite]:

@@ -7,9 +7,10 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, QueryParameter
 
 from imc_registry.api.schemas import (
+    CentreSite,
     ImportForm,
     ImportResult,
     MemberIn,
@@ -20,6 +21,7 @@ from imc_registry.api.schemas import (
     PersonCard,
     PersonCreate,
     PersonUpdate,
+    PublicCentreSite,
     PublicSite,
     Site,
     SiteDetail,
@@ -29,7 +31,14 @@ from imc_registry.api.schemas import (
     changes_of,
 )
 from imc_registry.domain.sites import catalogue
-from imc_registry.services import imports, organisations, people, sites, structures
+from imc_registry.services import (
+    centre_sites,
+    imports,
+    organisations,
+    people,
+    sites,
+    structures,
+)
 from imc_registry.settings import RegistrySettings
 from imc_shared.db import Database
 from imc_shared.errors import InvalidInput, NotFound
@@ -396,6 +405,32 @@ class PublicController(Controller):
             database=database, district=settings.district, current_only=True
         )
         return [PublicSite.of(row) for row in rows]
+
+    @get(
+        "/centre-sites",
+        summary="Working inter-municipal sites of the centre (ММЦ), for the district's website",
+    )
+    async def centre_sites_index(self, database: Database) -> list[PublicCentreSite]:
+        rows = await centre_sites.list_centre_sites(database=database)
+        return [PublicCentreSite.of(row) for row in rows]
+
+
+class CentreSiteController(Controller):
+    """Inter-municipal sites of the centre (ММЦ), as received over the federation link."""
+
+    path = "/centre-sites"
+    tags = ["sites"]
+
+    @get("/", summary="The centre's sites: working ones, or every status with all=true")
+    async def index(
+        self,
+        database: Database,
+        every_status: Annotated[bool, QueryParameter(name="all")] = False,
+    ) -> list[CentreSite]:
+        rows = await centre_sites.list_centre_sites(
+            database=database, current_only=not every_status
+        )
+        return [CentreSite.of(row) for row in rows]
 
 
 class SiteKindController(Controller):

@@ -9,6 +9,7 @@ import msgspec
 from litestar.datastructures import UploadFile
 from msgspec import UNSET, UnsetType
 
+from imc_registry.db.models import CentreSite as CentreSiteRow
 from imc_registry.db.models import Organisation as OrganisationRow
 from imc_registry.db.models import Site as SiteRow
 from imc_registry.db.models import SiteStatusEntry as SiteStatusEntryRow
@@ -518,6 +519,80 @@ class PublicSite(msgspec.Struct, kw_only=True):
             order_number=row.order_number,
             order_date=row.order_date,
         )
+
+
+class PublicCentreSite(msgspec.Struct, kw_only=True):
+    """A working inter-municipal site of the centre (ММЦ), as a district's website shows
+    it: names and positions as the order gives them, no contacts."""
+
+    site_id: UUID
+    organisation_short_name: str
+    organisation_full_name: str
+    kind: str
+    kind_title: str
+    status: str
+    status_title: str
+    topic: str
+    term_start: date
+    term_end: date
+    leader: Leader
+    co_leader: Leader | None
+    order_number: str
+    order_date: date
+
+    @classmethod
+    def of(cls, row: CentreSiteRow) -> "PublicCentreSite":
+        """Map a row."""
+        return cls(**_centre_site_fields(row))
+
+
+class CentreSite(PublicCentreSite, kw_only=True):
+    """An inter-municipal site of the centre as the district received it (staff view)."""
+
+    centre: str
+    organisation_id: UUID
+    decision_id: UUID
+    reason: str
+    version: int
+    occurred_at: datetime
+    received_at: datetime
+
+    @classmethod
+    def of(cls, row: CentreSiteRow) -> "CentreSite":
+        """Map a row."""
+        return cls(
+            **_centre_site_fields(row),
+            centre=row.centre,
+            organisation_id=row.organisation_id,
+            decision_id=row.decision_id,
+            reason=row.reason,
+            version=row.version,
+            occurred_at=row.occurred_at,
+            received_at=row.received_at,
+        )
+
+
+def _centre_site_fields(row: CentreSiteRow) -> dict[str, Any]:
+    return {
+        "site_id": row.site_id,
+        "organisation_short_name": row.organisation_short_name,
+        "organisation_full_name": row.organisation_full_name,
+        "kind": row.kind,
+        "kind_title": SITE_KIND_TITLES.get(row.kind, row.kind),
+        "status": row.status,
+        "status_title": STATUS_TITLES.get(row.status, row.status),
+        "topic": row.topic,
+        "term_start": row.term_start,
+        "term_end": row.term_end,
+        "leader": Leader(full_name=row.leader_name, position=row.leader_position),
+        "co_leader": (
+            Leader(full_name=row.co_leader_name, position=row.co_leader_position or "")
+            if row.co_leader_name
+            else None
+        ),
+        "order_number": row.order_number,
+        "order_date": row.order_date,
+    }
 
 
 @dataclass

@@ -13,6 +13,27 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware instant stored in UTC, so instants compare right on SQLite too
+    (it keeps naive text); naive values read back are UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     """Declarative base of the registry."""
 
@@ -100,6 +121,41 @@ class SiteStatusEntry(Base):
     occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
 
     site: Mapped[Site] = relationship(back_populates="history")
+
+
+class CentreSite(Base):
+    """An inter-municipal site of the centre (ММЦ), the newest state received.
+
+    A read model of the centre's SITE_STATUS_CHANGED: never re-published, never joined
+    to the district's own organisations or sites.
+    """
+
+    __tablename__ = "centre_sites"
+    __table_args__ = (sa.Index("ix_centre_sites_status", "status"),)
+
+    site_id: Mapped[UUID] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When the change happened at the centre; decides between two unversioned states."""
+    centre: Mapped[str] = mapped_column(sa.String(64))
+    """Code of the centre the site came from (the envelope's instance)."""
+    organisation_id: Mapped[UUID]
+    organisation_full_name: Mapped[str] = mapped_column(sa.String(500))
+    organisation_short_name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[str] = mapped_column(sa.String(32))
+    topic: Mapped[str] = mapped_column(sa.String(1000))
+    term_start: Mapped[date]
+    term_end: Mapped[date]
+    leader_name: Mapped[str] = mapped_column(sa.String(200))
+    leader_position: Mapped[str] = mapped_column(sa.String(200))
+    co_leader_name: Mapped[str | None] = mapped_column(sa.String(200))
+    co_leader_position: Mapped[str | None] = mapped_column(sa.String(200))
+    order_number: Mapped[str] = mapped_column(sa.String(64))
+    order_date: Mapped[date]
+    decision_id: Mapped[UUID]
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Person(Base):

@@ -15,6 +15,11 @@ SITE_KIND_TITLES: Final = vocabulary.SITE_KIND_TITLES
 STATUS_TITLES: Final = vocabulary.SITE_STATUS_TITLES
 CURRENT_STATUSES: Final = frozenset({"active", "extended"})
 """Statuses of a working site (the public catalogue shows these)."""
+INTERMUNICIPAL_KINDS: Final = frozenset(
+    code for code, rules in SITE_KINDS.items() if rules.level == "intermunicipal"
+)
+"""Kinds the centre's methodical council decides (002 §8.4–8.5); a district shows the
+centre's sites of these kinds only."""
 LEADER_RULE_TITLES: Final = {
     "administration_or_highest": "представитель административно-управленческого персонала "
     "или педагог высшей квалификационной категории",
