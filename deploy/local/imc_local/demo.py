@@ -15,6 +15,16 @@ def load() -> dict[str, Any]:
     return data
 
 
+def _issuers(instance: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            code: {k: v for k, v in issuer.items() if k != "invented"}
+            for code, issuer in instance.get("issuers", {}).items()
+        },
+        ensure_ascii=False,
+    )
+
+
 def district_specs(data: dict[str, Any]) -> list[DistrictSpec]:
     """The demo districts as stack specs."""
     return [
@@ -25,13 +35,7 @@ def district_specs(data: dict[str, Any]) -> list[DistrictSpec]:
             place=d["place"],
             signatory_name=d["signatory"]["name"],
             signatory_position=d["signatory"]["position"],
-            issuers=json.dumps(
-                {
-                    code: {k: v for k, v in issuer.items() if k != "invented"}
-                    for code, issuer in d.get("issuers", {}).items()
-                },
-                ensure_ascii=False,
-            ),
+            issuers=_issuers(d),
         )
         for d in data["districts"]
     ]
@@ -40,7 +44,16 @@ def district_specs(data: dict[str, Any]) -> list[DistrictSpec]:
 def centre_spec(data: dict[str, Any]) -> CentreSpec:
     """The demo centre as a stack spec."""
     centre = data["centre"]
-    return CentreSpec(code=centre["code"], name=centre["name"], short_name=centre["short_name"])
+    return CentreSpec(
+        code=centre["code"],
+        name=centre["name"],
+        short_name=centre["short_name"],
+        imc_name=centre["imc_name"],
+        place=centre["place"],
+        signatory_name=centre["signatory"]["name"],
+        signatory_position=centre["signatory"]["position"],
+        issuers=_issuers(centre),
+    )
 
 
 def organisation_payload(organisation: dict[str, Any]) -> dict[str, Any]:

@@ -290,12 +290,9 @@ def load_organisations(endpoints: dict[str, Any], data: dict[str, Any]) -> None:
         ]
         load_calendar(client, district["calendar"], teachers, level="municipal")
     centre = data["centre"]
-    load_calendar(
-        DistrictClient(endpoints[centre["code"]]["services"]),
-        centre["calendar"],
-        [],
-        level="intermunicipal",
-    )
+    client = DistrictClient(endpoints[centre["code"]]["services"])
+    load_people(client, centre)
+    load_calendar(client, centre["calendar"], [], level="intermunicipal")
 
 
 def load_calendar(
@@ -441,43 +438,63 @@ def assign(client: DistrictClient, district: dict[str, Any], log: Callable[[str]
 def run(
     endpoints: dict[str, Any], data: dict[str, Any], log: Callable[[str], None] = print
 ) -> list[dict[str, Any]]:
-    """Run the flow for every demo district; return what was produced."""
+    """Run the flow for every demo district, then for the centre's own inter-municipal
+    site; return what was produced (the districts first, the centre last)."""
     centre = next(v for v in endpoints.values() if v["kind"] == "centre")
+    federation = centre["services"]["federation"]
     results = []
+    for instance in [*data["districts"], data["centre"]]:
+        result = _assign_once(
+            DistrictClient(endpoints[instance["code"]]["services"]), instance, log
+        )
+        site = result["site"]
+        wait_for("the site at the centre", _listed(f"{federation}/sites", site["id"]))
+        log(f"[{instance['code']}] площадка видна в ММЦ: {centre['services']['portal']}")
+        results.append(result)
+    centre_site = results[-1]["site"]
     for district in data["districts"]:
-        services = endpoints[district["code"]]["services"]
-        client = DistrictClient(services)
-        demo_app = district["demo_application"]
-        organisation = next(
-            o
-            for o in district["organisations"]
-            if o["short_name"] == demo_app["organisation_short_name"]
-        )
-        registered = client.ensure_organisation(demo.organisation_payload(organisation))
-        log(f"[{district['code']}] организация: {registered['short_name']}")
-        if client.site_for(registered["id"]):
-            log(f"[{district['code']}] площадка уже есть — пропускаю заявку")
-        else:
-            assign(client, district, log)
-        site = wait_for("the site in the registry", lambda: client.site_for(registered["id"]))
-        document = wait_for(
-            "the order in documents", lambda: client.document_for(site["order_number"])
-        )
-        pdf_url = client.url("documents", f"/documents/{document['id']}/file.pdf")
-        log(f"[{district['code']}] приказ № {document['number']}: {pdf_url}")
-        federation = centre["services"]["federation"]
+        registry = endpoints[district["code"]]["services"]["registry"]
         wait_for(
-            "the site at the centre",
-            lambda: any(
-                s["site_id"] == site["id"]
-                for s in httpx.get(f"{federation}/sites", timeout=10).json()
-            ),
+            f"the centre's site in {district['code']}",
+            _listed(f"{registry}/centre-sites", centre_site["id"]),
         )
-        log(f"[{district['code']}] площадка видна в ММЦ: {centre['services']['portal']}")
-        results.append(
-            {"district": district["code"], "site": site, "document": document, "pdf_url": pdf_url}
-        )
+        log(f"[{district['code']}] межмуниципальная площадка ММЦ видна в округе")
     return results
+
+
+def _listed(url: str, site_id: str) -> Callable[[], bool]:
+    """A probe: does the list of sites at ``url`` hold ``site_id``?"""
+
+    def probe() -> bool:
+        rows = httpx.get(url, timeout=10).json()
+        return any(str(row.get("site_id", row.get("id"))) == site_id for row in rows)
+
+    return probe
+
+
+def _assign_once(
+    client: DistrictClient, instance: dict[str, Any], log: Callable[[str], None]
+) -> dict[str, Any]:
+    """The instance's demo school gets its status (unless it has it already); waits for
+    the site and its order in PDF."""
+    demo_app = instance["demo_application"]
+    organisation = next(
+        o
+        for o in instance["organisations"]
+        if o["short_name"] == demo_app["organisation_short_name"]
+    )
+    registered = client.ensure_organisation(demo.organisation_payload(organisation))
+    code = instance["code"]
+    log(f"[{code}] организация: {registered['short_name']}")
+    if client.site_for(registered["id"]):
+        log(f"[{code}] площадка уже есть — пропускаю заявку")
+    else:
+        assign(client, instance, log)
+    site = wait_for("the site in the registry", lambda: client.site_for(registered["id"]))
+    document = wait_for("the order in documents", lambda: client.document_for(site["order_number"]))
+    pdf_url = client.url("documents", f"/documents/{document['id']}/file.pdf")
+    log(f"[{code}] приказ № {document['number']}: {pdf_url}")
+    return {"district": code, "site": site, "document": document, "pdf_url": pdf_url}
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ DISTRICT_SERVICES = (
     "notifications",
     "portal",
 )
-CENTRE_SERVICES = ("federation", "scheduling", "portal")
+CENTRE_SERVICES = (*DISTRICT_SERVICES, "federation")
 HEARTBEAT_SECONDS = 5
 """How often a district tells its centre it is alive (the demo uses a short beat)."""
 SERVICE_USER = "imc"
@@ -60,11 +60,17 @@ class DistrictSpec:
 
 @dataclass(frozen=True)
 class CentreSpec:
-    """The inter-municipal centre."""
+    """The inter-municipal centre: the IMC of the lead town, which also runs the
+    town's own registry, applications, documents and notifications (002 §1.4, §8)."""
 
     code: str
     name: str
     short_name: str = ""
+    imc_name: str = ""
+    place: str = ""
+    signatory_name: str = ""
+    signatory_position: str = ""
+    issuers: str = ""
 
 
 @dataclass
@@ -236,93 +242,112 @@ def build_stack(
         smtp=smtp,
         passwords=passwords,
     )
-    for spec in districts:
-        instance = Instance(spec.code, spec.name, "district", node=nodes[spec.code])
-        instance.broker_url = instance.node.url(SERVICE_USER, passwords["service"])  # type: ignore[union-attr]
-        ports = {service: free_port() for service in DISTRICT_SERVICES}
-        urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
-        extra = {
-            "registry": {"IMC_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS)},
-            "scheduling": {"IMC_CENTRE_UPSTREAM": nodes[centre.code].host_url},
-            "applications": {
-                "IMC_REGISTRY_URL": urls["registry"],
-                **({"IMC_ISSUERS": spec.issuers} if spec.issuers else {}),
-            },
-            "documents": {
-                "IMC_AUTHORITY": spec.imc_name,
-                "IMC_PLACE": spec.place,
-                "IMC_SIGNATORY_NAME": spec.signatory_name,
-                "IMC_SIGNATORY_POSITION": spec.signatory_position,
-            },
-            "notifications": {
-                "IMC_SMTP_HOST": smtp[0],
-                "IMC_SMTP_PORT": str(smtp[1]),
-                "IMC_MAIL_FROM": f"imc@{spec.code}.example.ru",
-                "IMC_MAIL_FROM_NAME": spec.imc_name,
-                "IMC_DOCUMENTS_URL": urls["documents"],
-                "IMC_PORTAL_URL": urls["portal"],
-            },
-            "portal": {"IMC_MODE": "district", "IMC_REGISTRY_URL": urls["registry"]},
-        }
-        for service in DISTRICT_SERVICES:
-            instance.services[service] = _process(
-                base_dir,
-                instance,
-                service,
-                ports[service],
-                database_url,
-                {
-                    **extra.get(service, {}),
-                    "IMC_STORAGE_DIR": str(base_dir / "files" / spec.code / service),
-                },
-            )
-        stack.districts.append(instance)
-    centre_instance = stack.centre
-    centre_instance.node = nodes[centre.code]
-    centre_instance.broker_url = centre_instance.node.url(SERVICE_USER, passwords["service"])
     links = link_urls or {}
     federated = {
         d.code: {"name": d.name, "upstream": links.get(d.code, nodes[d.code].host_url)}
         for d in districts
     }
-    federation_port, scheduling_port, portal_port = free_port(), free_port(), free_port()
-    centre_instance.services["federation"] = _process(
-        base_dir,
+    centre_upstream = nodes[centre.code].host_url
+    for spec in districts:
+        instance = Instance(spec.code, spec.name, "district", node=nodes[spec.code])
+        _instance_services(
+            instance,
+            spec,
+            base_dir=base_dir,
+            passwords=passwords,
+            database_url=database_url,
+            smtp=smtp,
+            extra={
+                "registry": {
+                    "IMC_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
+                    "IMC_CENTRE_UPSTREAM": centre_upstream,
+                },
+                "scheduling": {"IMC_CENTRE_UPSTREAM": centre_upstream},
+            },
+        )
+        stack.districts.append(instance)
+    centre_instance = stack.centre
+    centre_instance.node = nodes[centre.code]
+    districts_json = json.dumps(federated, ensure_ascii=False)
+    federation_url = _instance_services(
         centre_instance,
-        "federation",
-        federation_port,
-        database_url,
-        {"IMC_DISTRICTS": json.dumps(federated, ensure_ascii=False)},
-    )
-    centre_instance.services["scheduling"] = _process(
-        base_dir,
-        centre_instance,
-        "scheduling",
-        scheduling_port,
-        database_url,
-        {
-            "IMC_INSTANCE_KIND": "centre",
-            "IMC_DISTRICTS": json.dumps(federated, ensure_ascii=False),
-            "IMC_STORAGE_DIR": str(base_dir / "files" / centre.code / "scheduling"),
+        centre,
+        base_dir=base_dir,
+        passwords=passwords,
+        database_url=database_url,
+        smtp=smtp,
+        extra={
+            "scheduling": {"IMC_INSTANCE_KIND": "centre", "IMC_DISTRICTS": districts_json},
+            "federation": {"IMC_DISTRICTS": districts_json},
         },
+        services=CENTRE_SERVICES,
     )
-    centre_instance.services["portal"] = _process(
-        base_dir,
-        centre_instance,
-        "portal",
-        portal_port,
-        database_url,
+    centre_instance.services["portal"].env.update(
         {
             "IMC_MODE": "centre",
-            "IMC_FEDERATION_URL": f"http://127.0.0.1:{federation_port}",
+            "IMC_FEDERATION_URL": federation_url,
             "IMC_DISTRICT_NAME": centre.short_name or centre.name,
             "IMC_SITE_TITLE": centre.name,
-        },
+        }
     )
     for instance in stack.instances:
         for service, process in instance.services.items():
             process.env.update((extra_env or {}).get(service, {}))
     return stack
+
+
+def _instance_services(
+    instance: Instance,
+    spec: DistrictSpec | CentreSpec,
+    *,
+    base_dir: Path,
+    passwords: dict[str, str],
+    database_url: DatabaseUrl,
+    smtp: tuple[str, int],
+    extra: dict[str, dict[str, str]],
+    services: tuple[str, ...] = DISTRICT_SERVICES,
+) -> str:
+    """Describe the service processes of one instance; returns the URL of the last
+    service (the centre's aggregator)."""
+    assert instance.node is not None
+    instance.broker_url = instance.node.url(SERVICE_USER, passwords["service"])
+    ports = {service: free_port() for service in services}
+    urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
+    common = {
+        "applications": {
+            "IMC_REGISTRY_URL": urls["registry"],
+            **({"IMC_ISSUERS": spec.issuers} if spec.issuers else {}),
+        },
+        "documents": {
+            "IMC_AUTHORITY": spec.imc_name or spec.name,
+            "IMC_PLACE": spec.place,
+            "IMC_SIGNATORY_NAME": spec.signatory_name,
+            "IMC_SIGNATORY_POSITION": spec.signatory_position,
+        },
+        "notifications": {
+            "IMC_SMTP_HOST": smtp[0],
+            "IMC_SMTP_PORT": str(smtp[1]),
+            "IMC_MAIL_FROM": f"imc@{spec.code}.example.ru",
+            "IMC_MAIL_FROM_NAME": spec.imc_name or spec.name,
+            "IMC_DOCUMENTS_URL": urls["documents"],
+            "IMC_PORTAL_URL": urls["portal"],
+        },
+        "portal": {"IMC_MODE": "district", "IMC_REGISTRY_URL": urls["registry"]},
+    }
+    for service in services:
+        instance.services[service] = _process(
+            base_dir,
+            instance,
+            service,
+            ports[service],
+            database_url,
+            {
+                **common.get(service, {}),
+                **extra.get(service, {}),
+                "IMC_STORAGE_DIR": str(base_dir / "files" / spec.code / service),
+            },
+        )
+    return urls[services[-1]]
 
 
 def _process(
