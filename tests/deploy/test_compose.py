@@ -51,6 +51,7 @@ from imc_contracts.names import (
     UNROUTABLE_EXCHANGE,
     UNROUTABLE_QUEUE,
 )
+from imc_contracts.site_kinds import SITE_KINDS
 from imc_local.ports import free_ports
 from imc_local.postgres import PG_BIN, start_postgres
 from imc_local.rabbit import RABBITMQ_BIN, RabbitNode, start_rabbit_node, wait_ready
@@ -68,8 +69,13 @@ DISTRICT_SERVICES = (
     "notifications",
     "portal",
 )
-CENTRE_SERVICES = ("federation", "scheduling", "portal")
-ALL_SERVICES = (*DISTRICT_SERVICES, "federation")
+# The centre is also the lead town's own IMC: a district's services plus the aggregator.
+CENTRE_SERVICES = (*DISTRICT_SERVICES, "federation")
+ALL_SERVICES = CENTRE_SERVICES
+SERVICES = {"district": DISTRICT_SERVICES, "centre": CENTRE_SERVICES}
+WITHOUT_DATABASE = {"portal"}
+"""Services that keep no data of their own (the portal reads its backend over HTTP)."""
+STORAGE_DIR = "/var/lib/imc/files"
 STACKS = {
     "district": (ROOT / "docker-compose.yml", COMPOSE_DIR / "district.env.example"),
     "centre": (COMPOSE_DIR / "centre.yml", COMPOSE_DIR / "centre.env.example"),
@@ -294,6 +300,7 @@ def test_a_compose_validator_is_installed() -> None:
         ("district", ()),
         ("district", ("trial",)),
         ("centre", ()),
+        ("centre", ("trial",)),
     ],
 )
 def test_compose_file_is_valid(stack: str, profiles: tuple[str, ...]) -> None:
@@ -357,17 +364,9 @@ def test_every_service_has_a_healthcheck(stack: str) -> None:
         assert test and test not in (["NONE"], "NONE"), f"{stack}: {name}: empty healthcheck"
 
 
-@pytest.mark.parametrize(
-    ("stack", "expected"),
-    [
-        ("district", DISTRICT_SERVICES),
-        ("centre", CENTRE_SERVICES),
-    ],
-)
-def test_services_are_built_from_their_dockerfiles(
-    stack: str,
-    expected: tuple[str, ...],
-) -> None:
+@pytest.mark.parametrize("stack", STACKS)
+def test_services_are_built_from_their_dockerfiles(stack: str) -> None:
+    expected = SERVICES[stack]
     built = {}
     for name, service in resolved(stack)["services"].items():
         if "build" not in service:
@@ -393,6 +392,7 @@ def test_services_wait_for_healthy_infrastructure(stack: str) -> None:
                 ("IMC_DATABASE_URL", "postgres"),
                 ("IMC_REGISTRY_URL", "registry"),
                 ("IMC_FEDERATION_URL", "federation"),
+                ("IMC_DOCUMENTS_URL", "documents"),
             )
             if variable in env
         ]
@@ -400,6 +400,13 @@ def test_services_wait_for_healthy_infrastructure(stack: str) -> None:
             assert depends.get(dependency, {}).get("condition") == "service_healthy", (
                 f"{stack}: {name} does not wait for a healthy {dependency}"
             )
+        for variable, dependency in (
+            ("IMC_REGISTRY_URL", "registry"),
+            ("IMC_FEDERATION_URL", "federation"),
+            ("IMC_DOCUMENTS_URL", "documents"),
+        ):
+            if variable in env:
+                assert env[variable] == f"http://{dependency}:8000", f"{stack}: {name}"
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -416,6 +423,7 @@ def test_compose_environment_is_valid_settings(stack: str) -> None:
         assert not unknown, f"{stack}: {name} gets variables it has no setting for: {unknown}"
         settings = load_settings(cls, imc_service, env)
         assert settings.district == example(stack)["IMC_DISTRICT"]
+        loaded: Any = settings  # the fields of this service's own Struct
         assert settings.http_host == "0.0.0.0"
         if imc_service == "federation":
             assert set(settings.district_map()) == set(  # type: ignore[attr-defined]
@@ -431,10 +439,102 @@ def test_compose_environment_is_valid_settings(stack: str) -> None:
             assert settings.centre_upstream == example(stack).get(  # type: ignore[attr-defined]
                 "IMC_CENTRE_UPSTREAM", ""
             )
+            # The centre takes a district's registration only over that district's link.
+            assert set(loaded.district_map()) == set(
+                json.loads(example(stack).get("IMC_DISTRICTS", "{}"))
+            )
         if imc_service == "registry":
-            assert settings.heartbeat_seconds == 30  # type: ignore[attr-defined]
+            # A district keeps the centre's inter-municipal sites from the same upstream
+            # as scheduling's events; the centre itself is the source, not a taker.
+            assert loaded.centre_upstream == example(stack).get("IMC_CENTRE_UPSTREAM", "")
+            assert loaded.takes_centre_sites is (stack == "district")
+            assert loaded.heartbeat_seconds == (30 if stack == "district" else 0)
+        if imc_service == "documents":
+            for variable in ("IMC_AUTHORITY", "IMC_PLACE", "IMC_SIGNATORY_NAME"):
+                field = variable.removeprefix("IMC_").lower()
+                assert getattr(loaded, field) == example(stack)[variable], variable
+            assert loaded.storage_dir == STORAGE_DIR
+        if imc_service == "notifications":
+            assert loaded.mail_from == example(stack)["IMC_MAIL_FROM"]
+            assert loaded.portal_url == example(stack)["IMC_PORTAL_URL"]
+            assert loaded.signatory == example(stack)["IMC_SIGNATORY_NAME"]
+            assert loaded.documents_url == "http://documents:8000"
+        if imc_service == "applications":
+            assert loaded.storage_dir == STORAGE_DIR
+            assert loaded.registry_url == "http://registry:8000"
+            assert loaded.issuer_table()
     portal = environment(resolved(stack)["services"]["portal"])
     assert portal["IMC_MODE"] == stack
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_service_has_a_build_a_healthcheck_and_a_database(stack: str) -> None:
+    """Each instance service of the stack is there, built, checked, with its own database."""
+    services = resolved(stack)["services"]
+    for name in SERVICES[stack]:
+        service = services.get(name)
+        assert service is not None, f"{stack}: no {name}"
+        assert "build" in service, f"{stack}: {name} is not built from this checkout"
+        assert raw(stack)["services"][name].get("healthcheck"), f"{stack}: {name}: no check"
+        url = environment(service).get("IMC_DATABASE_URL")
+        if name in WITHOUT_DATABASE:
+            assert url is None, f"{stack}: {name} needs no database"
+        else:
+            assert url and urlsplit(url).path == f"/{name}", f"{stack}: {name}: own database"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stored_files_live_on_volumes(stack: str) -> None:
+    """Uploaded applications and generated documents survive re-creating a container;
+    no two services share a folder."""
+    config = resolved(stack)
+    named = set(config.get("volumes") or {})
+    sources: dict[str, str] = {}
+    for name, service in config["services"].items():
+        folder = environment(service).get("IMC_STORAGE_DIR")
+        if folder is None:
+            continue
+        source = mounts(service).get(folder)
+        assert source in named, f"{stack}: {name} keeps {folder} off a named volume"
+        assert source not in sources, f"{stack}: {name} shares {source} with {sources[source]}"
+        sources[source] = name
+    assert set(sources.values()) == {"applications", "documents"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_issuers_cover_the_statuses_the_council_decides(stack: str) -> None:
+    """A district's council confers the municipal statuses, the centre's the
+    inter-municipal ones (seeds/002 §8.4-8.5): every order needs its issuer."""
+    services = resolved(stack)["services"]
+    cls = settings_class("applications")
+    settings: Any = load_settings(cls, "applications", environment(services["applications"]))
+    issuers = settings.issuer_table()
+    level = "municipal" if stack == "district" else "intermunicipal"
+    needed = {rules.order_issuer for rules in SITE_KINDS.values() if rules.level == level}
+    assert needed, level
+    missing = needed - set(issuers)
+    assert not missing, f"{stack}: IMC_ISSUERS names no {sorted(missing)}"
+    for code, issuer in issuers.items():
+        assert issuer.name and issuer.signatory_name and issuer.signatory_position, code
+        assert "{seq}" in issuer.number_format, code
+
+
+def test_centre_example_is_the_lead_town_of_the_demo() -> None:
+    """The centre's example letterhead and issuers are those of the demo's lead town."""
+    demo = json.loads(
+        (ROOT / "deploy" / "local" / "imc_local" / "demo_data.json").read_text(encoding="utf-8")
+    )["centre"]
+    env = example("centre")
+    assert env["IMC_DISTRICT"] == demo["code"]
+    assert env["IMC_AUTHORITY"] == demo["imc_name"]
+    assert env["IMC_PLACE"] == demo["place"]
+    assert env["IMC_SIGNATORY_NAME"] == demo["signatory"]["name"]
+    assert env["IMC_SIGNATORY_POSITION"] == demo["signatory"]["position"]
+    issuers = json.loads(env["IMC_ISSUERS"])
+    assert issuers == {
+        code: {key: value for key, value in issuer.items() if key != "invented"}
+        for code, issuer in demo["issuers"].items()
+    }
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -717,7 +817,8 @@ def test_district_federates_the_centre_down() -> None:
     assert upstream["max-hops"] == 1
     assert urlsplit(upstream["uri"]).username == f"district-{env['IMC_DISTRICT']}"
     assert upstream_without_credentials(upstream["uri"]) == env["IMC_CENTRE_UPSTREAM"]
-    assert environment(district["scheduling"])["IMC_CENTRE_UPSTREAM"] == env["IMC_CENTRE_UPSTREAM"]
+    for service in ("scheduling", "registry"):
+        assert environment(district[service])["IMC_CENTRE_UPSTREAM"] == env["IMC_CENTRE_UPSTREAM"]
     (policy,) = data["policies"]
     assert policy["definition"] == {"federation-upstream": render.CENTRE_UPSTREAM}
     assert re.fullmatch(policy["pattern"], CENTRE_EXCHANGE)
@@ -1044,9 +1145,22 @@ def rabbitmqctl_calls(lines: list[str], prefix: list[str]) -> list[list[str]]:
         if rest[:4] == ["exec", "-T", "rabbitmq", "rabbitmqctl"]:
             calls.append(rest[4:])
         else:
-            assert rest == ["up", "-d", "federation", "portal"], line
+            assert rest == ["up", "-d", *link.RECREATED], line
             calls.append(["<up>"])
     return calls
+
+
+def test_link_district_recreates_every_service_that_reads_the_districts() -> None:
+    """A district added or removed must be known to every centre service that reads
+    IMC_DISTRICTS (the aggregator, scheduling of registrations), and nothing else is
+    recreated but the portal in front of the aggregator."""
+    services = raw("centre")["services"]
+    readers = {
+        name for name, s in services.items() if "IMC_DISTRICTS" in (s.get("environment") or {})
+    }
+    assert readers == {"federation", "scheduling"}
+    assert set(link.RECREATED) == readers | {"portal"}
+    assert all(name in services for name in link.RECREATED)
 
 
 def test_link_district_add_dry_run_prints_the_procedure(
@@ -1193,7 +1307,7 @@ def test_link_district_runs_compose_and_writes_the_definitions(
         for args in log
     )
     assert [args[4:] for args in log][:2] == [
-        ["up", "-d", "federation", "portal"],
+        ["up", "-d", *link.RECREATED],
         ["exec", "-T", "rabbitmq", "rabbitmqctl", "list_users", "-q"],
     ]
     assert log[2][8:] == ["add_user", "district-tisul", NEW_DISTRICT_PASSWORD]
@@ -1378,7 +1492,7 @@ async def test_link_district_adds_and_removes_a_district_live(
     output = tmp_path / "centre.definitions.json"
     for _ in range(2):  # again: the account exists, its password is set again
         link.add_district(added, "tisul", commands(), output=output)
-    assert recorded == [["up", "-d", "federation", "portal"]] * 2
+    assert recorded == [["up", "-d", *link.RECREATED]] * 2
     assert "federation-upstream\ttisul\t" in centre.ctl("list_parameters")
     assert "imc-federate-districts" in centre.ctl("list_policies")
     topics = centre.ctl("list_user_topic_permissions", "district-tisul")
