@@ -172,6 +172,8 @@ class DocumentGenerated(msgspec.Struct, frozen=True, kw_only=True):
         "refusal_letter",
         "council_protocol",
         "council_extract",
+        "certificate",
+        "internship_statement",
     ]
     title: str
     number: str
@@ -496,6 +498,42 @@ class CentreRegistrationDecided(msgspec.Struct, frozen=True, kw_only=True):
     """Why it was refused, in Russian."""
 
 
+class AttendanceRecorded(msgspec.Struct, frozen=True, kw_only=True):
+    """The organiser marked a participant present (or not), or they checked in: what a
+    certificate of participation and the teacher's record of hours need. Stays in the
+    district (not on the federation allowlist)."""
+
+    registration_id: UUID
+    version: int
+    event_id: UUID
+    event_title: str
+    form_title: str
+    starts_at: datetime
+    ends_at: datetime
+    hours: int
+    person_id: UUID
+    full_name: str
+    organisation_id: UUID | None = None
+    organisation_short_name: str = ""
+    attended: bool
+
+
+class RoadmapItemOverdue(msgspec.Struct, frozen=True, kw_only=True):
+    """A row of a site's road map passed its deadline with no event fulfilling it
+    (001 §4.6): the site's leader and the curating methodist are told, once per row."""
+
+    roadmap_id: UUID
+    item_id: UUID
+    site_id: UUID
+    organisation_id: UUID
+    organisation_short_name: str
+    title: str
+    deadline: date
+    responsible_name: str
+    responsible_person_id: UUID | None = None
+    days_overdue: int
+
+
 ORGANISATION_UPSERTED = MessageType(
     "registry.organisation.upserted",
     1,
@@ -627,6 +665,19 @@ CENTRE_REGISTRATION_DECIDED = MessageType(
     "The centre answers a district's registration (no personal data).",
 )
 
+ATTENDANCE_RECORDED = MessageType(
+    "scheduling.attendance.recorded",
+    1,
+    AttendanceRecorded,
+    "A participant's attendance was marked (for certificates and hours; stays in the district).",
+)
+ROADMAP_ITEM_OVERDUE = MessageType(
+    "scheduling.roadmap_item.overdue",
+    1,
+    RoadmapItemOverdue,
+    "A road-map row passed its deadline unfulfilled.",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
@@ -649,5 +700,7 @@ ALL_MESSAGES: tuple[MessageType, ...] = (
     RESYNC_REQUESTED,
     CENTRE_REGISTRATION_REQUESTED,
     CENTRE_REGISTRATION_DECIDED,
+    ATTENDANCE_RECORDED,
+    ROADMAP_ITEM_OVERDUE,
 )
 BY_ROUTING_KEY = {m.routing_key: m for m in ALL_MESSAGES}
