@@ -339,3 +339,82 @@ def test_a_removed_link_keeps_the_centres_data_and_a_new_one_catches_up(
             {row["name"]: row["status"] for row in list_links(ctl)}.get("mariinsk") == "running"
         ),
     )
+
+
+def district_registration(
+    stack: Stack, district: str, event_id: str, registration_id: str, status: str
+) -> Callable[[], Any]:
+    def probe() -> Any:
+        rows = get(f"{urls(stack, district)['scheduling']}/centre-events/{event_id}/registrations")
+        return next(
+            (row for row in rows if row["id"] == registration_id and row["status"] == status),
+            None,
+        )
+
+    return probe
+
+
+def test_one_seat_of_the_centre_crosses_districts_with_its_waiting_list(stack: Stack) -> None:
+    centre = urls(stack, stack.centre.code)
+    begins = datetime(2027, 4, 6, 6, 0, tzinfo=UTC)
+    event = send(
+        "POST",
+        centre["scheduling"] + "/events/",
+        {
+            "title": "Межмуниципальный мастер-класс «Задачи с параметром» (одно место)",
+            "form": "master_class",
+            "level": "intermunicipal",
+            "organiser_kind": "imc",
+            "organiser_name": "ММЦ",
+            "starts_at": begins.isoformat(),
+            "ends_at": (begins + timedelta(hours=2)).isoformat(),
+            "venue": "г. Бугуруслан, МБОУ «Лицей № 1», кабинет 21",
+            "capacity": 1,
+            "hours": 2,
+        },
+    )
+    for district in ("yaya", "mariinsk"):
+        wait_for(f"the event in {district}", centre_event_in(stack, district, event["id"]))
+
+    def register(district: str, name: str) -> dict[str, Any]:
+        scheduling = urls(stack, district)["scheduling"]
+        return send(
+            "POST",
+            f"{scheduling}/centre-events/{event['id']}/registrations",
+            {"person_id": str(uuid4()), "full_name": name},
+        )
+
+    first = register("yaya", "Белова Марина Александровна")
+    wait_for(
+        "yaya's teacher takes the seat",
+        district_registration(stack, "yaya", event["id"], first["id"], "confirmed"),
+    )
+    second = register("mariinsk", "Орлова Наталья Петровна")
+    waiting = wait_for(
+        "mariinsk's teacher on the waiting list",
+        district_registration(stack, "mariinsk", event["id"], second["id"], "waiting"),
+    )
+    assert waiting["queue_number"] == 1
+
+    yaya = urls(stack, "yaya")["scheduling"]
+    response = httpx.delete(
+        f"{yaya}/centre-events/{event['id']}/registrations/{first['id']}", timeout=30
+    )
+    assert response.status_code == 200, response.text
+    wait_for(
+        "mariinsk's teacher moves up to the seat",
+        district_registration(stack, "mariinsk", event["id"], second["id"], "confirmed"),
+    )
+    wait_for(
+        "yaya's withdrawal confirmed",
+        district_registration(stack, "yaya", event["id"], first["id"], "cancelled"),
+    )
+    seats = wait_for(
+        "the centre's event counts",
+        lambda: [
+            row
+            for row in get(centre["federation"] + "/events", district=stack.centre.code)
+            if row["event_id"] == event["id"] and row["registered"] == 1
+        ],
+    )
+    assert seats[0]["capacity"] == 1

@@ -400,8 +400,8 @@ def test_district_and_centre_pages_in_a_real_browser(stack: Stack, tmp_path) -> 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "Chromium is required (deploy/local/install-system-deps.sh installs it)"
     endpoints = stack.endpoints()
-    for code in ("yaya", "buguruslan"):
-        url = endpoints[code]["services"]["portal"] + "/"
+    for code, path in (("yaya", "/"), ("buguruslan", "/sites"), ("buguruslan", "/")):
+        url = endpoints[code]["services"]["portal"] + path
         result = subprocess.run(
             [
                 chromium,
@@ -422,5 +422,9 @@ def test_district_and_centre_pages_in_a_real_browser(stack: Stack, tmp_path) -> 
             check=True,
         )
         dom = result.stdout
-        assert "Методические площадки" in dom
-        assert dom.count("data-site-id=") >= (2 if code == "buguruslan" else 1), dom[:2000]
+        if path == "/sites" or code == "yaya":
+            assert "Методические площадки" in dom
+            assert dom.count("data-site-id=") >= (2 if code == "buguruslan" else 1), dom[:2000]
+        else:  # the centre's dashboard: every district with the state of its link
+            assert "Яйский муниципальный округ" in dom and "Мариинский" in dom, dom[:2000]
+            assert "связь есть" in dom, dom[:2000]

@@ -14,6 +14,7 @@ from imc_documents.api.controllers import (
 )
 from imc_documents.messaging.handlers import subscribe
 from imc_documents.rendering.pdf import PdfConverter, WarmConverter
+from imc_documents.services.attendance import CertificateIssuer
 from imc_documents.services.batches import BatchRunner, BatchService
 from imc_documents.services.generation import DocumentWriter, letterhead
 from imc_documents.services.library import TemplateLibrary
@@ -63,7 +64,12 @@ def create_app(settings: DocumentsSettings | None = None) -> Litestar:
         max_attempts=settings.batch_max_attempts,
     )
     runtime.workers.append(BatchRunner(batches))
-    subscribe(runtime.consumers, outbox=runtime.outbox, writer=writer)
+    subscribe(
+        runtime.consumers,
+        outbox=runtime.outbox,
+        writer=writer,
+        certificates=CertificateIssuer(papers=papers),
+    )
     return runtime.http_app(
         [
             RenderController,

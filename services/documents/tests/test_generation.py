@@ -258,8 +258,13 @@ def test_subscriptions(writer: DocumentWriter) -> None:
         def subscribe(self, message: MessageType[Any], handler: Any) -> None:
             self.keys.append(message.routing_key)
 
+    from imc_contracts import ATTENDANCE_RECORDED
+    from imc_documents.services.attendance import CertificateIssuer
+
     recorder = Recorder()
-    subscribe(recorder, outbox=OUTBOX, writer=writer)  # type: ignore[arg-type]
+    issuer = CertificateIssuer(papers=None)  # type: ignore[arg-type]
+    subscribe(recorder, outbox=OUTBOX, writer=writer, certificates=issuer)  # type: ignore[arg-type]
     assert sorted(recorder.keys) == sorted(
-        m.routing_key for m in (ORDER_ISSUED, DECISION_MADE, COUNCIL_MEETING_HELD)
+        m.routing_key
+        for m in (ORDER_ISSUED, DECISION_MADE, COUNCIL_MEETING_HELD, ATTENDANCE_RECORDED)
     )

@@ -255,7 +255,7 @@ async def test_expiring_warning_is_delivered_over_smtp(database: Database) -> No
 
 
 def test_subscriptions_and_no_separate_order_letter() -> None:
-    from imc_contracts import ORDER_ISSUED
+    from imc_contracts import ATTENDANCE_RECORDED, ORDER_ISSUED, ROADMAP_ITEM_OVERDUE
     from imc_notifications.messaging.handlers import subscribe
 
     class Recorder:
@@ -281,6 +281,8 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             SITE_EXPIRED,
             REPORT_DUE,
             EVENT_REMINDER,
+            ATTENDANCE_RECORDED,
+            ROADMAP_ITEM_OVERDUE,
         )
     )
 

@@ -110,3 +110,17 @@ class TemplateVersion(Base):
     comment: Mapped[str] = mapped_column(sa.String(500), default="")
     active: Mapped[bool] = mapped_column(default=False)
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+
+class AttendanceMark(Base):
+    """The latest attendance mark of one registration (from ``scheduling.attendance.recorded``):
+    a repeated or older mark is recognised by its version and changes nothing."""
+
+    __tablename__ = "attendance_marks"
+
+    registration_id: Mapped[UUID] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    attended: Mapped[bool]
+    document_id: Mapped[UUID | None] = mapped_column(sa.ForeignKey("documents.id"))
+    """The certificate issued for the registration, once there is one."""
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)

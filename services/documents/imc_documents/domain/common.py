@@ -16,10 +16,13 @@ DocumentKind = Literal[
     "refusal_letter",
     "council_protocol",
     "council_extract",
+    "certificate",
+    "internship_statement",
 ]
 
 NO_ORGANISATION = UUID(int=0)
-"""``organisation_id`` of a document about no single organisation (a council protocol)."""
+"""``organisation_id`` of a document about no single organisation (a council protocol, a
+certificate of a participant with no organisation)."""
 
 
 class Letterhead(msgspec.Struct, frozen=True, kw_only=True):

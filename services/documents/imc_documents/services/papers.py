@@ -305,6 +305,37 @@ class PaperService:
         existing = await self._find(paper.name, subject_id)
         if existing is not None:
             return Rendered(existing, created=False)
+        document = await self.prepare(
+            paper,
+            data,
+            template_bytes,
+            source_key=source_key,
+            subject_id=subject_id,
+            organisation_id=request.organisation_id,
+        )
+        try:
+            async with self.database.transaction() as session:
+                session.add(document)
+        except IntegrityError:
+            twin = await self._find(paper.name, subject_id)
+            if twin is None:
+                raise
+            return Rendered(twin, created=False)
+        log.info("document rendered on request", kind=paper.name, id=str(document.id))
+        return Rendered(document, created=True)
+
+    async def prepare(
+        self,
+        paper: PaperTemplate,
+        data: Any,
+        template_bytes: bytes,
+        *,
+        source_key: str,
+        subject_id: UUID,
+        organisation_id: UUID | None,
+    ) -> Document:
+        """Render ``data`` with ``template_bytes`` into DOCX and PDF, store both files and
+        return the register entry, not yet added to any session."""
         number = paper.number_of(data) if paper.number_of else new_verification_number()
         url = self.verify_url(number)
         context = paper.context(data, self.letterhead, number, url)
@@ -324,10 +355,10 @@ class PaperService:
         docx_key, docx_sha = self.store.put(docx)
         pdf_key, pdf_sha = self.store.put(pdf)
         person = paper.person(data).strip()
-        document = Document(
+        return Document(
             kind=paper.name,
             subject_id=subject_id,
-            organisation_id=request.organisation_id or NO_ORGANISATION,
+            organisation_id=organisation_id or NO_ORGANISATION,
             title=clip(f"{paper.title}: {person}"),
             number=number,
             dated=_issued_on(data),
@@ -339,21 +370,11 @@ class PaperService:
             pdf_sha256=pdf_sha,
             pdf_size=len(pdf),
             source_key=source_key,
-            template_version=version,
+            template_version=template_version(template_bytes),
             verification_number=number if paper.verifiable else None,
             person_name=clip(person, 300),
             district=clip(self.district, 300),
         )
-        try:
-            async with self.database.transaction() as session:
-                session.add(document)
-        except IntegrityError:
-            twin = await self._find(paper.name, subject_id)
-            if twin is None:
-                raise
-            return Rendered(twin, created=False)
-        log.info("document rendered on request", kind=paper.name, id=str(document.id))
-        return Rendered(document, created=True)
 
     async def _find(self, kind: str, subject_id: UUID) -> Document | None:
         async with self.database.sessions() as session:

@@ -47,6 +47,22 @@ class Person(Base):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
 
 
+class Participation(Base):
+    """A registration for an event and whose it is, kept from scheduling's
+    ``attendance.recorded`` messages: a certificate names its registration, not the person."""
+
+    __tablename__ = "participations"
+
+    registration_id: Mapped[UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[UUID] = mapped_column(index=True)
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    event_title: Mapped[str] = mapped_column(sa.String(500))
+    form_title: Mapped[str] = mapped_column(sa.String(200))
+    version: Mapped[int]
+    """The newest attendance mark seen; an older one does not overwrite it."""
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+
 class Notification(Base):
     """One email to one recipient, and its delivery log."""
 

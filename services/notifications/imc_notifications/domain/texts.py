@@ -10,6 +10,7 @@ from imc_contracts import (
     DocumentGenerated,
     EventReminder,
     ReportDue,
+    RoadmapItemOverdue,
     SiteExpired,
     SiteExpiring,
 )
@@ -95,6 +96,10 @@ SENT_KINDS = frozenset(
 
 def attachment_name(document: DocumentGenerated) -> str:
     """The PDF's file name in the email, e.g. «Приказ № 45-од.pdf»."""
+    if document.kind == "certificate":
+        return f"Сертификат участника № {document.number}.pdf"
+    if document.kind == "internship_statement":
+        return f"Справка о прохождении стажировки № {document.number}.pdf"
     if document.kind.startswith("order_"):
         return f"Приказ № {document.number}.pdf"
     if document.kind == "refusal_letter":
@@ -129,6 +134,30 @@ def document_generated(
             "Выписка прилагается в формате PDF.",
         ]
     return Text(subject=subject, body=_letter(lines, sender, portal_url))
+
+
+def certificate_issued(
+    document: DocumentGenerated,
+    *,
+    event_title: str,
+    form_title: str,
+    portal_url: str,
+    sender: str,
+) -> Text:
+    """The email that brings a participant their certificate of participation."""
+    event = f"{form_title} «{event_title}»" if form_title.strip() else f"«{event_title}»"
+    lines = [
+        f"Благодарим вас за участие в мероприятии: {event}.",
+        f"Направляем сертификат участника № {document.number}; он прилагается к письму "
+        "в формате PDF.",
+        "",
+        "Подлинность сертификата можно проверить по QR-коду на нём или по его номеру "
+        "на странице проверки документов.",
+    ]
+    return Text(
+        subject=f"Сертификат участника: «{event_title}»",
+        body=_letter(lines, sender, portal_url),
+    )
 
 
 # --- applications ----------------------------------------------------------------
@@ -281,6 +310,30 @@ def report_due(report: ReportDue, *, portal_url: str, sender: str) -> Text:
         )
         ask = "Отчёт загружается на портале в разделе площадки."
     return Text(subject=subject, body=_letter([first, "", ask], sender, portal_url))
+
+
+def short_date(d: date) -> str:
+    """A date as dd.mm.yyyy."""
+    return f"{d:%d.%m.%Y}"
+
+
+def roadmap_item_overdue(item: RoadmapItemOverdue, *, portal_url: str, sender: str) -> Text:
+    """The alert that a row of a site's road map passed its deadline unfulfilled."""
+    late = days_phrase(item.days_overdue)
+    responsible = item.responsible_name.strip() or "не указан"
+    lines = [
+        f"Не выполнен в срок пункт дорожной карты площадки на базе "
+        f"{item.organisation_short_name}: «{item.title}».",
+        f"Срок выполнения: {short_date(item.deadline)} (просрочка — {late}).",
+        f"Ответственный: {responsible}.",
+        "",
+        "Просим провести мероприятие и отметить выполнение пункта на портале либо "
+        "согласовать с куратором перенос срока.",
+    ]
+    return Text(
+        subject=f"Просрочен пункт дорожной карты: «{item.title}» ({item.organisation_short_name})",
+        body=_letter(lines, sender, portal_url),
+    )
 
 
 def backoff_seconds(attempt: int) -> float:

@@ -1,12 +1,16 @@
 """What notifications does with the messages it consumes.
 
-Read models: ``registry.organisation.upserted`` (schools' addresses) and
-``registry.person.upserted`` (people's addresses, staff groups). Notifications: a submitted
+Read models: ``registry.organisation.upserted`` (schools' addresses),
+``registry.person.upserted`` (people's addresses, staff groups) and
+``scheduling.attendance.recorded`` (whose a registration is). Notifications: a submitted
 application to the centre's coordinators (methodists of the IMC); a generated document to
 its school; a returned application and the council's decision to the applicant; a site's
 coming end and a report due to the leader, the co-leader and the school; a lapsed status
 (``applications.site.expired``) to the school; an event's reminder
-(``scheduling.event.reminder``) to its registered participants. Each addressee hears on
+(``scheduling.event.reminder``) to its registered participants; a certificate of
+participation to its participant; an overdue road-map row
+(``scheduling.roadmap_item.overdue``) to the person responsible, the centre's coordinators
+and the school. Each addressee hears on
 the channel and cadence they chose for the message's topic (see ``domain/preferences.py``).
 ``applications.order.issued`` is not consumed: the order arrives as a document.
 """
@@ -19,12 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from imc_contracts import (
     APPLICATION_RETURNED,
     APPLICATION_SUBMITTED,
+    ATTENDANCE_RECORDED,
     DECISION_MADE,
     DOCUMENT_GENERATED,
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
     PERSON_UPSERTED,
     REPORT_DUE,
+    ROADMAP_ITEM_OVERDUE,
     SITE_EXPIRED,
     SITE_EXPIRING,
     Envelope,
@@ -47,6 +53,7 @@ ROUTES: tuple[tuple[MessageType[Any], Route], ...] = (
     (SITE_EXPIRED, use_cases.queue_expired_email),
     (REPORT_DUE, use_cases.queue_report_emails),
     (EVENT_REMINDER, use_cases.queue_event_reminders),
+    (ROADMAP_ITEM_OVERDUE, use_cases.queue_overdue_emails),
 )
 """Message → the use case that queues its emails."""
 
@@ -77,6 +84,13 @@ def subscribe(consumers: Consumers, *, settings: NotificationsSettings) -> None:
         await use_cases.upsert_person(session, envelope)
 
     consumers.subscribe(ORGANISATION_UPSERTED, on_organisation_upserted)
+
+    async def on_attendance_recorded(
+        session: AsyncSession, envelope: Envelope[Any], _: Delivery
+    ) -> None:
+        await use_cases.upsert_participation(session, envelope)
+
     consumers.subscribe(PERSON_UPSERTED, on_person_upserted)
+    consumers.subscribe(ATTENDANCE_RECORDED, on_attendance_recorded)
     for message, route in ROUTES:
         consumers.subscribe(message, _email_handler(route, letters))

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from imc_contracts import (
     ApplicationReturned,
     ApplicationSubmitted,
+    AttendanceRecorded,
     DecisionMade,
     DocumentGenerated,
     Envelope,
@@ -21,10 +22,18 @@ from imc_contracts import (
     OrganisationUpserted,
     PersonUpserted,
     ReportDue,
+    RoadmapItemOverdue,
     SiteExpired,
     SiteExpiring,
 )
-from imc_notifications.db.models import InboxItem, Notification, Person, Preference, Recipient
+from imc_notifications.db.models import (
+    InboxItem,
+    Notification,
+    Participation,
+    Person,
+    Preference,
+    Recipient,
+)
 from imc_notifications.domain import texts
 from imc_notifications.domain.preferences import DEFAULT, Choice, address_key, release_at
 from imc_notifications.domain.recipients import (
@@ -105,6 +114,23 @@ async def upsert_person(session: AsyncSession, envelope: Envelope[Any]) -> None:
     person.staff_group = data.staff_group
 
 
+async def upsert_participation(session: AsyncSession, envelope: Envelope[Any]) -> None:
+    """Remember whose a registration is (for its certificate); an older mark is ignored."""
+    data: AttendanceRecorded = envelope.payload
+    row = await session.get(Participation, data.registration_id)
+    if row is not None and row.version >= data.version:
+        return
+    if row is None:
+        row = Participation(registration_id=data.registration_id)
+        session.add(row)
+    row.person_id = data.person_id
+    row.full_name = data.full_name
+    row.event_title = data.event_title
+    row.form_title = data.form_title
+    row.version = data.version
+    row.updated_at = datetime.now(UTC)
+
+
 async def _school(session: AsyncSession, organisation_id: UUID) -> Recipient:
     recipient = await session.get(Recipient, organisation_id)
     if recipient is None:
@@ -126,6 +152,16 @@ async def _person(session: AsyncSession, person_id: UUID | None) -> Addressee | 
         log.info("person not reachable by email, skipped", person_id=str(person_id))
         return None
     return Addressee(id=person.person_id, email=person.email)
+
+
+async def _coordinators(session: AsyncSession) -> list[Addressee]:
+    """The centre's coordinators: the IMC's methodists still in office."""
+    rows = await session.scalars(
+        sa.select(Person)
+        .where(Person.staff_group == "imc_methodist", Person.archived.is_(False))
+        .order_by(Person.full_name)
+    )
+    return [Addressee(id=p.person_id, email=p.email) for p in rows.all()]
 
 
 async def preference(session: AsyncSession, addressee_id: UUID, topic: str) -> Choice:
@@ -223,6 +259,8 @@ async def queue_document_email(
     """Send a new order, refusal letter or extract to the organisation it concerns, with
     the PDF. A council protocol concerns no single school and is not mailed."""
     document: DocumentGenerated = envelope.payload
+    if document.kind == "certificate":
+        return await _queue_certificate_email(session, document, letters)
     if document.kind not in texts.SENT_KINDS or document.organisation_id == NO_ORGANISATION:
         return []
     recipient = await _school(session, document.organisation_id)
@@ -239,6 +277,38 @@ async def queue_document_email(
         session,
         document.document_id,
         unique_addressees([_school_addressee(recipient)]),
+        text,
+        letters,
+        topic="documents",
+        attachment_path=pdf.path,
+        attachment_name=texts.attachment_name(document),
+    )
+
+
+async def _queue_certificate_email(
+    session: AsyncSession, document: DocumentGenerated, letters: Letters
+) -> list[Notification]:
+    """Send a certificate of participation to its participant, with the PDF (topic
+    «Документы»); nothing when the registry gives them no address."""
+    participation = await session.get(Participation, document.subject_id)
+    if participation is None:
+        # Scheduling's attendance message has not arrived here yet: retry.
+        raise LookupError(f"no participation known for registration {document.subject_id}")
+    addressees = unique_addressees([await _person(session, participation.person_id)])
+    pdf = next((f for f in document.files if f.format == "pdf"), None)
+    if pdf is None:
+        raise Rejected("the certificate has no PDF to attach")
+    text = texts.certificate_issued(
+        document,
+        event_title=participation.event_title,
+        form_title=participation.form_title,
+        portal_url=letters.portal_url,
+        sender=letters.sender,
+    )
+    return await _queue(
+        session,
+        document.document_id,
+        addressees,
         text,
         letters,
         topic="documents",
@@ -269,14 +339,7 @@ async def queue_submitted_emails(
     """Tell the centre's coordinators (the methodists of the IMC) that an application
     arrived and waits for its check."""
     submitted: ApplicationSubmitted = envelope.payload
-    coordinators = await session.scalars(
-        sa.select(Person)
-        .where(Person.staff_group == "imc_methodist", Person.archived.is_(False))
-        .order_by(Person.full_name)
-    )
-    addressees = unique_addressees(
-        [Addressee(id=p.person_id, email=p.email) for p in coordinators.all()]
-    )
+    addressees = unique_addressees(await _coordinators(session))
     text = texts.application_submitted(
         submitted, portal_url=letters.portal_url, sender=letters.sender
     )
@@ -360,6 +423,25 @@ async def queue_event_reminders(
     text = texts.event_reminder(reminder, portal_url=letters.portal_url, sender=letters.sender)
     cause = cause_key("event.reminder", reminder.reminder_id)
     return await _queue(session, cause, addressees, text, letters, topic="events")
+
+
+async def queue_overdue_emails(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """Alert the person responsible for an overdue road-map row, the centre's
+    coordinators (the IMC's methodists, who curate the sites) and the site's school."""
+    item: RoadmapItemOverdue = envelope.payload
+    school = await _school(session, item.organisation_id)
+    addressees = unique_addressees(
+        [
+            await _person(session, item.responsible_person_id),
+            *await _coordinators(session),
+            _school_addressee(school),
+        ]
+    )
+    text = texts.roadmap_item_overdue(item, portal_url=letters.portal_url, sender=letters.sender)
+    cause = cause_key("roadmap_item.overdue", item.item_id, item.deadline)
+    return await _queue(session, cause, addressees, text, letters, topic="deadlines")
 
 
 async def list_notifications(session: AsyncSession) -> list[Notification]:
