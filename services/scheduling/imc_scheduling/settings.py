@@ -33,6 +33,15 @@ class SchedulingSettings(ServiceSettings, frozen=True, kw_only=True):
     """``IMC_REMINDER_POLL_SECONDS``: how often the reminder scheduler looks for due work."""
     reminder_batch_size: int = 50
     """``IMC_REMINDER_BATCH_SIZE``: reminders claimed per pass."""
+    roadmap_overdue_poll_seconds: float = 3600.0
+    """``IMC_ROADMAP_OVERDUE_POLL_SECONDS``: how often the overdue job looks for road-map
+    rows whose deadline passed unfulfilled (each row is alerted once, on the first pass
+    after the deadline day in the district's time zone)."""
+    public_url: str = ""
+    """``IMC_PUBLIC_URL``: public address of this service as people (and the door's
+    scanner) reach it, e.g. ``https://imc.yaya.example/scheduling``; personal check-in QR
+    codes carry ``{public_url}/events/{id}/check-in?code=…`` (a relative address when
+    empty)."""
     instance_kind: Literal["district", "centre"] = "district"
     """``IMC_INSTANCE_KIND``: ``district`` (an IMC) or ``centre`` (the ММЦ). The centre's
     events are inter-municipal and go down to the districts over ``imc.centre``."""

@@ -416,7 +416,7 @@ async def test_centre_events_converge_whatever_the_order_and_repeats(
             await session.execute(sa.delete(CentreEvent))
         for index in order:
             async with database.transaction() as session:
-                await handler(session, messages[index], _link("amqp://user:secret@10.0.0.1/imc"))
+                await handler(session, messages[index], _link("amqp://user:secret@10.0.0.1"))
         assert await _centre_rows(database) == expected, order
 
     for delivery in (

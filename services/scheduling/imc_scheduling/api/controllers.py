@@ -34,6 +34,7 @@ from imc_scheduling.api.schemas import (
     PlanItemIn,
     PlanItemOut,
     PlanOut,
+    PlanRoadmapRow,
     PlanSectionIn,
     PlanSectionOut,
     QuarterProgress,
@@ -50,7 +51,13 @@ from imc_scheduling.api.schemas import (
     StatementOut,
     state_title,
 )
-from imc_scheduling.db.models import CentreEvent, CentrePlan, CentreRegistration, Registration
+from imc_scheduling.db.models import (
+    CentreEvent,
+    CentrePlan,
+    CentreRegistration,
+    PlanItem,
+    Registration,
+)
 from imc_scheduling.domain.centre import CENTRE_REGISTRATION_STATUS_TITLES
 from imc_scheduling.domain.events import (
     AUDIENCE_CATEGORY_TITLES,
@@ -77,6 +84,7 @@ from imc_scheduling.services import (
     centre_events,
     centre_plans,
     centre_registrations,
+    checkin_qr,
     events,
     internships,
     plans,
@@ -122,6 +130,8 @@ def _item_out(facts: roadmaps.ItemFacts) -> RoadmapItemOut:
             LinkedEvent(id=e.id, title=e.title, starts_at=e.starts_at, status=e.status, attended=n)
             for e, n in linked
         ],
+        plan_item_id=item.plan_item_id,
+        overdue_notified_at=item.overdue_notified_at,
     )
 
 
@@ -317,6 +327,28 @@ class EventController(Controller):
             promoted=[_registration(p, settings) for p in promoted],
         )
 
+    @get(
+        "/{event_id:uuid}/registrations/{registration_id:uuid}/qr.svg",
+        summary="The participant's personal QR code for self check-in (own code only)",
+    )
+    async def qr_code(
+        self,
+        database: Database,
+        settings: SchedulingSettings,
+        event_id: UUID,
+        registration_id: UUID,
+        token: str = "",
+    ) -> Response[bytes]:
+        body = await checkin_qr.checkin_qr(
+            database=database,
+            secret=signing_key(settings),
+            public_url=settings.public_url,
+            event_id=event_id,
+            registration_id=registration_id,
+            token=token,
+        )
+        return Response(body, media_type=checkin_qr.SVG, headers={"Cache-Control": "private"})
+
     @post("/{event_id:uuid}/attendance", summary="Organiser marks attendance", status_code=200)
     async def attendance(
         self,
@@ -473,8 +505,43 @@ class VocabularyController(Controller):
         return [FormOut(code=c, title=t) for c, t in AUDIENCE_CATEGORY_TITLES.items()]
 
 
+def _plan_row(row: roadmaps.SiteRow) -> PlanRoadmapRow:
+    roadmap, (item, state, _) = row
+    return PlanRoadmapRow(
+        id=item.id,
+        roadmap_id=roadmap.id,
+        site_id=roadmap.site_id,
+        roadmap_title=roadmap.title,
+        organisation_short_name=roadmap.organisation_short_name,
+        title=item.title,
+        deadline=item.deadline,
+        state=state,
+        state_title=state_title(state),
+    )
+
+
+def _plan_item_out(i: PlanItem, rows: list[roadmaps.SiteRow]) -> PlanItemOut:
+    return PlanItemOut(
+        id=i.id,
+        position=i.position,
+        title=i.title,
+        form=i.form,
+        form_title=EVENT_FORM_TITLES.get(i.form, ""),
+        responsible_name=i.responsible_name,
+        responsible_person_id=i.responsible_person_id,
+        deadline=i.deadline,
+        deadline_text=i.deadline_text,
+        expected_result=i.expected_result,
+        done_on=i.done_on,
+        done_note=i.done_note,
+        roadmap_rows=[_plan_row(r) for r in rows],
+        linked_rows_done=sum(1 for _, (_, state, _) in rows if state == "done"),
+        linked_rows_total=len(rows),
+    )
+
+
 def _plan_out(tree: plans.PlanTree) -> PlanOut:
-    plan, sections = tree
+    plan, sections, links = tree
     return PlanOut(
         id=plan.id,
         kind=plan.kind,
@@ -493,27 +560,20 @@ def _plan_out(tree: plans.PlanTree) -> PlanOut:
                 id=section.id,
                 position=section.position,
                 title=section.title,
-                items=[
-                    PlanItemOut(
-                        id=i.id,
-                        position=i.position,
-                        title=i.title,
-                        form=i.form,
-                        form_title=EVENT_FORM_TITLES.get(i.form, ""),
-                        responsible_name=i.responsible_name,
-                        responsible_person_id=i.responsible_person_id,
-                        deadline=i.deadline,
-                        deadline_text=i.deadline_text,
-                        expected_result=i.expected_result,
-                        done_on=i.done_on,
-                        done_note=i.done_note,
-                    )
-                    for i in items
-                ],
+                items=[_plan_item_out(i, links.get(i.id, [])) for i in items],
             )
             for section, items in sections
         ],
     )
+
+
+async def _plan_view(
+    database: Database, settings: SchedulingSettings, plan_id: UUID, *, public: bool = False
+) -> PlanOut:
+    tree = await plans.plan_tree(
+        database=database, plan_id=plan_id, today=_today(settings), public=public
+    )
+    return _plan_out(tree)
 
 
 class PlanController(Controller):
@@ -525,29 +585,37 @@ class PlanController(Controller):
     @get("/", summary="List plans")
     async def index(self, database: Database, school_year: str | None = None) -> list[PlanOut]:
         rows = await plans.list_plans(database=database, school_year=school_year)
-        return [_plan_out((p, [])) for p in rows]
+        return [_plan_out((p, [], {})) for p in rows]
 
     @post("/", summary="Start a draft plan")
     async def create(self, database: Database, outbox: Outbox, data: PlanIn) -> PlanOut:
         plan = await plans.create_plan(database=database, outbox=outbox, data=data)
-        return _plan_out((plan, []))
+        return _plan_out((plan, [], {}))
 
     @get("/{plan_id:uuid}", summary="A plan with sections and items")
-    async def show(self, database: Database, plan_id: UUID) -> PlanOut:
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+    async def show(
+        self, database: Database, settings: SchedulingSettings, plan_id: UUID
+    ) -> PlanOut:
+        return await _plan_view(database, settings, plan_id)
 
     @post("/{plan_id:uuid}/sections", summary="Add a section")
     async def create_section(
-        self, database: Database, outbox: Outbox, plan_id: UUID, data: PlanSectionIn
+        self,
+        database: Database,
+        outbox: Outbox,
+        settings: SchedulingSettings,
+        plan_id: UUID,
+        data: PlanSectionIn,
     ) -> PlanOut:
         await plans.add_section(database=database, outbox=outbox, plan_id=plan_id, data=data)
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+        return await _plan_view(database, settings, plan_id)
 
     @post("/{plan_id:uuid}/sections/{section_id:uuid}/items", summary="Add an item")
     async def create_item(
         self,
         database: Database,
         outbox: Outbox,
+        settings: SchedulingSettings,
         plan_id: UUID,
         section_id: UUID,
         data: PlanItemIn,
@@ -555,19 +623,26 @@ class PlanController(Controller):
         await plans.add_item(
             database=database, outbox=outbox, plan_id=plan_id, section_id=section_id, data=data
         )
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+        return await _plan_view(database, settings, plan_id)
 
     @post("/{plan_id:uuid}/approve", summary="Approve the plan", status_code=200)
     async def approve(
-        self, database: Database, outbox: Outbox, plan_id: UUID, data: PlanApprovalIn
+        self,
+        database: Database,
+        outbox: Outbox,
+        settings: SchedulingSettings,
+        plan_id: UUID,
+        data: PlanApprovalIn,
     ) -> PlanOut:
         await plans.approve(database=database, outbox=outbox, plan_id=plan_id, data=data)
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+        return await _plan_view(database, settings, plan_id)
 
     @post("/{plan_id:uuid}/publish", summary="Publish the approved plan", status_code=200)
-    async def publish(self, database: Database, outbox: Outbox, plan_id: UUID) -> PlanOut:
+    async def publish(
+        self, database: Database, outbox: Outbox, settings: SchedulingSettings, plan_id: UUID
+    ) -> PlanOut:
         await plans.publish(database=database, outbox=outbox, plan_id=plan_id)
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+        return await _plan_view(database, settings, plan_id)
 
     @post(
         "/{plan_id:uuid}/items/{item_id:uuid}/fulfil",
@@ -591,7 +666,7 @@ class PlanController(Controller):
             data=data,
             today=_today(settings),
         )
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+        return await _plan_view(database, settings, plan_id)
 
     @delete(
         "/{plan_id:uuid}/items/{item_id:uuid}/fulfil",
@@ -613,7 +688,7 @@ class PlanController(Controller):
             item_id=item_id,
             today=_today(settings),
         )
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id))
+        return await _plan_view(database, settings, plan_id)
 
 
 class PublicPlanController(Controller):
@@ -625,11 +700,13 @@ class PublicPlanController(Controller):
     @get("/", summary="Published plans")
     async def index(self, database: Database, school_year: str | None = None) -> list[PlanOut]:
         rows = await plans.list_plans(database=database, public=True, school_year=school_year)
-        return [_plan_out((p, [])) for p in rows]
+        return [_plan_out((p, [], {})) for p in rows]
 
     @get("/{plan_id:uuid}", summary="A published plan")
-    async def show(self, database: Database, plan_id: UUID) -> PlanOut:
-        return _plan_out(await plans.plan_tree(database=database, plan_id=plan_id, public=True))
+    async def show(
+        self, database: Database, settings: SchedulingSettings, plan_id: UUID
+    ) -> PlanOut:
+        return await _plan_view(database, settings, plan_id, public=True)
 
 
 def _statement_out(s: internships.Statement) -> StatementOut:

@@ -300,6 +300,8 @@ class RoadmapItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     deadline: date
     expected_result: str = ""
     responsible_person_id: UUID | None = None
+    plan_item_id: UUID | None = None
+    """The item of the district's IMC plan (kind ``imc``) the row carries out."""
 
 
 class LinkedEvent(msgspec.Struct, kw_only=True):
@@ -328,6 +330,9 @@ class RoadmapItemOut(msgspec.Struct, kw_only=True):
     state: str
     state_title: str
     events: list[LinkedEvent]
+    plan_item_id: UUID | None = None
+    overdue_notified_at: datetime | None = None
+    """When the site's leader and curator were alerted that the row is overdue."""
 
 
 class QuarterProgress(msgspec.Struct, kw_only=True):
@@ -410,6 +415,20 @@ class PlanFulfilmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
     note: str = ""
 
 
+class PlanRoadmapRow(msgspec.Struct, kw_only=True):
+    """A site's road-map row agreed with a plan item (000 §3.6.1)."""
+
+    id: UUID
+    roadmap_id: UUID
+    site_id: UUID
+    roadmap_title: str
+    organisation_short_name: str
+    title: str
+    deadline: date
+    state: str
+    state_title: str
+
+
 class PlanItemOut(msgspec.Struct, kw_only=True):
     """An item of a plan."""
 
@@ -425,6 +444,11 @@ class PlanItemOut(msgspec.Struct, kw_only=True):
     expected_result: str
     done_on: date | None = None
     done_note: str = ""
+    roadmap_rows: list[PlanRoadmapRow] = msgspec.field(default_factory=list)
+    """Road-map rows of the sites agreed with this item, with their computed state."""
+    linked_rows_done: int = 0
+    """How many of them are done (the item itself is fulfilled only when marked so)."""
+    linked_rows_total: int = 0
 
 
 class PlanSectionOut(msgspec.Struct, kw_only=True):

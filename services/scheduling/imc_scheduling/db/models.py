@@ -58,6 +58,7 @@ class RoadmapItem(Base):
     """One row of a road map (001 §4.6): what, in which form, who, by when, to what end."""
 
     __tablename__ = "roadmap_items"
+    __table_args__ = (sa.Index("ix_roadmap_items_overdue", "overdue_notified_at", "deadline"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=new_message_id)
     roadmap_id: Mapped[UUID] = mapped_column(
@@ -70,6 +71,12 @@ class RoadmapItem(Base):
     deadline: Mapped[date]
     expected_result: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    plan_item_id: Mapped[UUID | None] = mapped_column(
+        sa.ForeignKey("plan_items.id", ondelete="SET NULL"), index=True
+    )
+    """The item of the district's IMC plan the row carries out (000 §3.6.1), if named."""
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When ROADMAP_ITEM_OVERDUE went out for the row; ``None`` until then (once per row)."""
 
 
 class EventSeries(Base):

@@ -253,7 +253,8 @@ def _sign(secret: str, purpose: str, value: str) -> str:
 
 
 def checkin_code(secret: str, registration_id: UUID) -> str:
-    """The personal check-in code of a registration (a signed token; a QR later)."""
+    """The personal check-in code of a registration (a signed token; its QR code carries
+    :func:`checkin_url`)."""
     return f"{registration_id.hex}.{_sign(secret, 'checkin', registration_id.hex)}"
 
 
@@ -266,6 +267,13 @@ def read_checkin_code(secret: str, code: str) -> UUID | None:
         return None
     expected = _sign(secret, "checkin", registration_id.hex)
     return registration_id if hmac.compare_digest(expected, signature) else None
+
+
+def checkin_url(public_url: str, event_id: UUID, code: str) -> str:
+    """Where a personal QR code leads: the event's check-in with the participant's code
+    (read at the door and sent to ``POST /events/{id}/check-in``); relative when the
+    public address is not set."""
+    return f"{public_url.rstrip('/')}/events/{event_id}/check-in?code={code}"
 
 
 def feed_token(secret: str, person_id: UUID) -> str:

@@ -50,6 +50,17 @@ def refuse_unless_draft(status: str) -> None:
         )
 
 
+def refuse_unless_imc_plan(kind: str) -> None:
+    """A road-map row is agreed with the IMC's own annual plan (000 §3.6.1), not with the
+    centre's or a subject plan."""
+    if kind != "imc":
+        raise InvalidInput(
+            "Дорожная карта согласуется с планом работы ИМЦ; выбранный пункт относится к "
+            f"документу «{PLAN_KIND_TITLES.get(kind, kind)}»",
+            field="plan_item_id",
+        )
+
+
 FULFILLABLE: Final = ("approved", "published")
 
 

@@ -1,5 +1,7 @@
 """Road maps of sites (seeds/001 §4.6)."""
 
+from datetime import date
+
 from imc_contracts import SiteStatusChanged
 
 OPENING_STATUSES = frozenset({"active"})
@@ -13,3 +15,8 @@ def opens_roadmap(change: SiteStatusChanged) -> bool:
 def roadmap_title(change: SiteStatusChanged) -> str:
     """«Дорожная карта ОСМП <organisation>»."""
     return f"Дорожная карта ОСМП {change.organisation_short_name}"
+
+
+def days_overdue(deadline: date, today: date) -> int:
+    """Whole days since the deadline (1 the day after it), in the district's calendar."""
+    return (today - deadline).days

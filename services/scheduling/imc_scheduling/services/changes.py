@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
+    ATTENDANCE_RECORDED,
     CENTRE_REGISTRATION_DECIDED,
     EVENT_CHANGED,
     PARTICIPATION_CHANGED,
     PLAN_CHANGED,
+    AttendanceRecorded,
     CentreRegistrationDecided,
     Envelope,
     EventChanged,
@@ -195,6 +197,31 @@ async def announce_registration(
         decision = await decision_payload(session, registration, event)
         await outbox.put(session, CENTRE_REGISTRATION_DECIDED, decision, cause=cause)
     return envelope
+
+
+async def announce_attendance(
+    session: AsyncSession, outbox: Outbox, registration: Registration, event: Event
+) -> Envelope[Any]:
+    """Write ATTENDANCE_RECORDED (with the person's name, for a certificate of
+    participation) in the caller's transaction, after :func:`announce_registration` has
+    given the change its version: both messages carry the same one."""
+    short_name = await organisation_short_name(session, registration.organisation_id)
+    payload = AttendanceRecorded(
+        registration_id=registration.id,
+        version=registration.version,
+        event_id=event.id,
+        event_title=event.title,
+        form_title=EVENT_FORM_TITLES.get(event.form, event.form),
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        hours=registration.hours_credited,
+        person_id=registration.person_id,
+        full_name=registration.full_name,
+        organisation_id=registration.organisation_id,
+        organisation_short_name=short_name or registration.organisation_short_name,
+        attended=registration.attended,
+    )
+    return await outbox.put(session, ATTENDANCE_RECORDED, payload)
 
 
 async def plan_payload(session: AsyncSession, plan: Plan) -> PlanChanged:

@@ -24,11 +24,14 @@ from imc_scheduling.domain.plans import (
     validate_plan,
 )
 from imc_scheduling.services.changes import announce_plan
+from imc_scheduling.services.roadmaps import SiteRow, rows_for_plan_items
 from imc_shared.db import Database
 from imc_shared.errors import Conflict, InvalidInput, NotFound
 from imc_shared.outbox import Outbox
 
-PlanTree = tuple[Plan, list[tuple[PlanSection, list[PlanItem]]]]
+PlanLinks = dict[UUID, list[SiteRow]]
+"""Road-map rows agreed with each plan item, with their state."""
+PlanTree = tuple[Plan, list[tuple[PlanSection, list[PlanItem]]], PlanLinks]
 
 
 async def _plan(session: AsyncSession, plan_id: UUID, *, lock: bool = False) -> Plan:
@@ -209,8 +212,11 @@ async def unfulfil_item(
         return item
 
 
-async def plan_tree(*, database: Database, plan_id: UUID, public: bool = False) -> PlanTree:
-    """A plan with its sections and items in order; ``public`` shows only published plans."""
+async def plan_tree(
+    *, database: Database, plan_id: UUID, today: date, public: bool = False
+) -> PlanTree:
+    """A plan with its sections and items in order, and the road-map rows agreed with
+    each item (their state as of ``today``); ``public`` shows only published plans."""
     async with database.sessions() as session:
         plan = await _plan(session, plan_id)
         if public and plan.status != "published":
@@ -227,7 +233,9 @@ async def plan_tree(*, database: Database, plan_id: UUID, public: bool = False) 
                 sa.select(PlanItem).where(PlanItem.plan_id == plan_id).order_by(PlanItem.position)
             )
         ).all()
-        return plan, [(s, [i for i in items if i.section_id == s.id]) for s in sections]
+        links = await rows_for_plan_items(session, [i.id for i in items], today)
+        tree = [(s, [i for i in items if i.section_id == s.id]) for s in sections]
+        return plan, tree, links
 
 
 async def list_plans(

@@ -14,6 +14,7 @@ from imc_scheduling.domain.events import (
     self_checkin_refusal,
 )
 from imc_scheduling.services.changes import (
+    announce_attendance,
     announce_event,
     announce_registration,
     waiting_position,
@@ -263,7 +264,10 @@ async def mark_attendance(
     attended: bool,
     now: datetime | None = None,
 ) -> list[Registration]:
-    """The organiser marks who was present; hours are credited to those present."""
+    """The organiser marks who was present; hours are credited to those present.
+
+    Each row whose attendance changes is announced (PARTICIPATION_CHANGED, then
+    ATTENDANCE_RECORDED with the same version); a repeated mark announces nothing."""
     moment = now or datetime.now(UTC)
     if not person_ids:
         raise InvalidInput("Укажите участников", field="person_ids")
@@ -278,11 +282,13 @@ async def mark_attendance(
             )
         rows = (
             await session.scalars(
-                sa.select(Registration).where(
+                sa.select(Registration)
+                .where(
                     Registration.event_id == event_id,
                     Registration.person_id.in_(person_ids),
                     Registration.status == "confirmed",
                 )
+                .order_by(Registration.queue_number)
             )
         ).all()
         found = {r.person_id for r in rows}
@@ -292,12 +298,15 @@ async def mark_attendance(
                 "Не зарегистрированы с подтверждённым участием: " + ", ".join(missing),
                 field="person_ids",
             )
+        # A repeated mark keeps the first record (its time and how it was taken).
         changed = [row for row in rows if row.attended != attended]
-        for row in rows:
+        for row in changed:
             _credit(row, event, attended, "organiser", moment)
         await session.flush()
         if changed:
             await announce_changes(session, outbox, event, changed)
+            for row in changed:
+                await announce_attendance(session, outbox, row, event)
         return list(rows)
 
 
@@ -310,7 +319,8 @@ async def self_check_in(
     code: str,
     now: datetime | None = None,
 ) -> Registration:
-    """A participant checks in with their personal code."""
+    """A participant checks in with their personal code; the first check-in is announced
+    (PARTICIPATION_CHANGED and ATTENDANCE_RECORDED), a repeat changes nothing."""
     moment = now or datetime.now(UTC)
     registration_id = read_checkin_code(secret, code)
     if registration_id is None:
@@ -334,6 +344,7 @@ async def self_check_in(
             _credit(registration, event, True, "self", moment)
             await session.flush()
             await announce_changes(session, outbox, event, [registration])
+            await announce_attendance(session, outbox, registration, event)
         return registration
 
 
