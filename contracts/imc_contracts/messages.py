@@ -534,6 +534,46 @@ class RoadmapItemOverdue(msgspec.Struct, frozen=True, kw_only=True):
     days_overdue: int
 
 
+class RegistrationChanged(msgspec.Struct, frozen=True, kw_only=True):
+    """A teacher's registration for an event changed: registered, confirmed, put on the
+    waiting list, moved up from it, cancelled (by them, their school or with the event).
+    The teacher is told; stays in the district (not on the federation allowlist)."""
+
+    registration_id: UUID
+    version: int
+    event_id: UUID
+    event_title: str
+    form_title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str = ""
+    online_url: str = ""
+    person_id: UUID
+    full_name: str
+    status: Literal["confirmed", "waiting", "cancelled"]
+    previous_status: Literal["confirmed", "waiting", "cancelled"] | None = None
+    queue_number: int | None = None
+    reason: str = ""
+    """Why it was cancelled, in Russian (e.g. the event was cancelled)."""
+
+
+class MeetingMember(msgspec.Struct, frozen=True, kw_only=True):
+    """A member of the methodical council invited to a meeting."""
+
+    person_id: UUID
+    full_name: str
+
+
+class CouncilMeetingScheduled(msgspec.Struct, frozen=True, kw_only=True):
+    """A meeting of the methodical council was called: its members are invited."""
+
+    meeting_id: UUID
+    protocol_number: str
+    held_on: date
+    place: str
+    members: tuple[MeetingMember, ...]
+
+
 ORGANISATION_UPSERTED = MessageType(
     "registry.organisation.upserted",
     1,
@@ -678,6 +718,19 @@ ROADMAP_ITEM_OVERDUE = MessageType(
     "A road-map row passed its deadline unfulfilled.",
 )
 
+REGISTRATION_CHANGED = MessageType(
+    "scheduling.registration.changed",
+    1,
+    RegistrationChanged,
+    "A teacher's registration changed (confirmed, waiting, moved up, cancelled).",
+)
+COUNCIL_MEETING_SCHEDULED = MessageType(
+    "applications.meeting.scheduled",
+    1,
+    CouncilMeetingScheduled,
+    "A meeting of the methodical council was called; its members are invited.",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
@@ -702,5 +755,7 @@ ALL_MESSAGES: tuple[MessageType, ...] = (
     CENTRE_REGISTRATION_DECIDED,
     ATTENDANCE_RECORDED,
     ROADMAP_ITEM_OVERDUE,
+    REGISTRATION_CHANGED,
+    COUNCIL_MEETING_SCHEDULED,
 )
 BY_ROUTING_KEY = {m.routing_key: m for m in ALL_MESSAGES}
