@@ -96,7 +96,7 @@ async def test_district_events_reach_the_centre(
     try:
         centre_channel = await centre_connection.channel()
         queue = await centre_channel.declare_queue(exclusive=True)
-        await queue.bind(DISTRICTS_EXCHANGE, "registry.#")
+        await queue.bind(DISTRICTS_EXCHANGE, SITE_STATUS_CHANGED_V1)  # allowlisted keys only
         district_channel = await district_connection.channel()
         events = await district_channel.get_exchange(EVENTS_EXCHANGE)
 

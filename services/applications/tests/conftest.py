@@ -131,6 +131,8 @@ class World:
     async def meeting(self, held_on: date, present: int = 4) -> Any:
         meeting = await council.create_meeting(
             database=self.database,
+            outbox=self.outbox,
+            registry=self.registry,  # type: ignore[arg-type]
             district=DISTRICT,
             actor=self.actor,
             held_on=held_on,

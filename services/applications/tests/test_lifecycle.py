@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from imc_applications.db.models import AuditRecord
-from imc_applications.services import applications, sites
+from imc_applications.services import applications, council, sites
 from imc_applications.services.applications import Draft, Upload
-from imc_contracts import ORDER_ISSUED
+from imc_applications.services.registry_client import RegistryUnavailable
+from imc_contracts import COUNCIL_MEETING_SCHEDULED, ORDER_ISSUED
 from imc_shared.errors import Conflict, InvalidInput
 from imc_shared.tables import outbox as outbox_table
 
@@ -349,3 +350,43 @@ async def test_concurrent_edits_of_one_application_cannot_both_win(world: World)
     )
     assert final.version == application.version + 1
     assert final.status == winners[0].status  # type: ignore[attr-defined]
+
+
+async def test_planning_a_meeting_invites_the_council_or_plans_nothing(world: World) -> None:
+    class Down(type(world.registry)):  # type: ignore[misc]
+        async def council_members(self) -> Any:
+            raise RegistryUnavailable("Реестр недоступен; попробуйте позже")
+
+    plan = {
+        "database": world.database,
+        "outbox": world.outbox,
+        "district": DISTRICT,
+        "actor": world.actor,
+        "held_on": DAY,
+        "place": "ИМЦ, каб. 5",
+        "protocol_number": None,
+    }
+    with pytest.raises(RegistryUnavailable):
+        await council.create_meeting(registry=Down(), **plan)
+    assert await council.list_meetings(database=world.database, district=DISTRICT) == []
+
+    meeting = await council.create_meeting(registry=world.registry, **plan)
+    async with world.database.sessions() as session:
+        bodies = (
+            await session.scalars(
+                sa.select(outbox_table.c.body).where(
+                    outbox_table.c.routing_key == COUNCIL_MEETING_SCHEDULED.routing_key
+                )
+            )
+        ).all()
+    [invitation] = [COUNCIL_MEETING_SCHEDULED.decode(body).payload for body in bodies]
+    assert (invitation.meeting_id, invitation.protocol_number, invitation.held_on) == (
+        meeting.id,
+        "1",
+        DAY,
+    )
+    assert invitation.place == "ИМЦ, каб. 5"
+    assert [(m.person_id, m.full_name) for m in invitation.members] == [
+        (p, world.registry.people[p].full_name) for p in world.registry.council
+    ]
+    assert invitation.members[0].full_name == "Петрова Анна Сергеевна"

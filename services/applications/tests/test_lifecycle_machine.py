@@ -248,6 +248,8 @@ def make_machine(template: Path, workdir: Path, registry_factory: Any) -> type:
             meeting = self.run(
                 council.create_meeting(
                     database=self.database,
+                    outbox=self.outbox,
+                    registry=self.registry,
                     district=DISTRICT,
                     actor=self.actor,
                     held_on=self.today,

@@ -55,6 +55,8 @@ class NotificationsSettings(ServiceSettings, frozen=True, kw_only=True):
     """Token of the district's MAX bot (``Authorization`` header); empty: MAX is off."""
     digest_hour: int = 7
     """Hour (UTC) when daily and weekly (Monday) digests are released."""
+    time_zone: str = "Asia/Novokuznetsk"
+    """The district's time zone (IANA name): dates and times in messages are shown in it."""
 
 
 def get_settings() -> NotificationsSettings:

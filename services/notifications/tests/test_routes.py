@@ -255,7 +255,13 @@ async def test_expiring_warning_is_delivered_over_smtp(database: Database) -> No
 
 
 def test_subscriptions_and_no_separate_order_letter() -> None:
-    from imc_contracts import ATTENDANCE_RECORDED, ORDER_ISSUED, ROADMAP_ITEM_OVERDUE
+    from imc_contracts import (
+        ATTENDANCE_RECORDED,
+        COUNCIL_MEETING_SCHEDULED,
+        ORDER_ISSUED,
+        REGISTRATION_CHANGED,
+        ROADMAP_ITEM_OVERDUE,
+    )
     from imc_notifications.messaging.handlers import subscribe
 
     class Recorder:
@@ -283,6 +289,8 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             EVENT_REMINDER,
             ATTENDANCE_RECORDED,
             ROADMAP_ITEM_OVERDUE,
+            REGISTRATION_CHANGED,
+            COUNCIL_MEETING_SCHEDULED,
         )
     )
 

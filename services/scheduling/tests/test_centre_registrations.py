@@ -21,6 +21,7 @@ from imc_contracts import (
     ORGANISATION_UPSERTED,
     PARTICIPATION_CHANGED,
     PLAN_CHANGED,
+    REGISTRATION_CHANGED,
     CentreRegistrationDecided,
     CentreRegistrationRequested,
     Envelope,
@@ -433,6 +434,8 @@ async def test_the_centre_records_requests_answers_and_moves_the_waiting_list_up
     assert await _answers(database, unknown.registration_id) == [
         (1, "refused", None, "Мероприятие центра не найдено")
     ]
+    # Their districts tell these teachers; the centre itself tells nobody of them.
+    assert await _sent(database, REGISTRATION_CHANGED) == []
 
 
 async def test_a_request_and_its_answers_cross_between_district_and_centre(

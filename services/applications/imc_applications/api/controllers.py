@@ -306,10 +306,14 @@ class MeetingController(Controller):
         request: Request[Any, Any, Any],
         data: schemas.MeetingIn,
         database: Database,
+        outbox: Outbox,
         settings: ApplicationsSettings,
+        registry: RegistryClient,
     ) -> schemas.Meeting:
         row = await council.create_meeting(
             database=database,
+            outbox=outbox,
+            registry=registry,
             district=settings.district,
             actor=actor_of(request),
             held_on=data.held_on,

@@ -20,11 +20,14 @@ from imc_applications.services.audit import Actor
 from imc_applications.services.registry_client import RegistryClient
 from imc_contracts import (
     COUNCIL_MEETING_HELD,
+    COUNCIL_MEETING_SCHEDULED,
     DECISION_MADE,
     AgendaItemResult,
     CouncilMeetingHeld,
+    CouncilMeetingScheduled,
     DecisionMade,
     Leader,
+    MeetingMember,
     VoteTally,
 )
 from imc_contracts.site_kinds import rules_of
@@ -82,15 +85,22 @@ def _check_planned(meeting: Meeting) -> None:
 async def create_meeting(
     *,
     database: Database,
+    outbox: Outbox,
+    registry: RegistryClient,
     district: str,
     actor: Actor,
     held_on: date,
     place: str,
     protocol_number: str | None,
 ) -> Meeting:
-    """Plan a meeting; its protocol number continues the year's sequence unless given."""
+    """Plan a meeting; its protocol number continues the year's sequence unless given.
+
+    The council's members are asked of the registry first, as for the attendance: when it
+    does not answer (or has no council) nothing is planned. They are invited with
+    COUNCIL_MEETING_SCHEDULED, written in the same transaction as the meeting."""
     if not place.strip():
         raise InvalidInput("Укажите место проведения заседания", field="place")
+    members = await registry.council_members()
     async with database.transaction() as session:
         if protocol_number is None or not protocol_number.strip():
             count = await session.scalar(
@@ -131,6 +141,16 @@ async def create_meeting(
             before={},
             after={"status": "planned", "held_on": held_on},
         )
+        invitation = CouncilMeetingScheduled(
+            meeting_id=meeting.id,
+            protocol_number=meeting.protocol_number,
+            held_on=meeting.held_on,
+            place=meeting.place,
+            members=tuple(
+                MeetingMember(person_id=card.id, full_name=card.full_name) for card in members
+            ),
+        )
+        await outbox.put(session, COUNCIL_MEETING_SCHEDULED, invitation)
     return await get_meeting(database=database, district=district, meeting_id=meeting.id)
 
 

@@ -37,6 +37,10 @@ DOWNLOAD_NAMES = {
     "letter_of_thanks": "blagodarnost",
     "order_regulation": "prikaz",
     "order_site_leaders": "prikaz",
+    "road_map": "dorozhnaya-karta",
+    "work_plan": "plan-raboty",
+    "information_note": "spravka",
+    "annual_report": "analiz-raboty",
 }
 """File name stems of the downloads (ASCII; the UTF-8 name carries the number)."""
 
@@ -102,7 +106,8 @@ class DocumentController(Controller):
             media_type=MEDIA_TYPES[kind],
             headers={
                 "content-disposition": f'attachment; filename="{stem}.{kind}"; '
-                f"filename*=UTF-8''{quote(download)}",
+                # safe="": a number like «01-12/245» must not put a slash into the name.
+                f"filename*=UTF-8''{quote(download, safe='')}",
                 "x-checksum-sha256": digest,
             },
         )
@@ -112,7 +117,7 @@ class RenderBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``POST /documents/render``: a template and its data."""
 
     template: str
-    """``certificate``, ``internship_statement`` or ``letter_of_thanks``."""
+    """A template of ``GET /documents/render/templates`` (e.g. ``certificate``, ``road_map``)."""
     data: dict[str, Any]
     source_key: str = ""
     """What the document is made from (e.g. ``event:<id>:person:<id>``); the same key and

@@ -40,6 +40,21 @@ from imc_documents.domain.orders import (
     leaders_order_context,
     regulation_order_context,
 )
+from imc_documents.domain.plans import (
+    AnnualReportData,
+    FigureTable,
+    InformationNoteData,
+    PlanItem,
+    PlanSection,
+    RoadMapData,
+    RoadMapRow,
+    TextSection,
+    WorkPlanData,
+    note_context,
+    report_context,
+    road_map_context,
+    work_plan_context,
+)
 from imc_documents.domain.protocol import extract_document, protocol_document
 from imc_documents.rendering.check import TemplateRejected, check_template
 from imc_documents.rendering.docx import Image
@@ -63,6 +78,10 @@ TITLES = {
     "letter_of_thanks": "Благодарственное письмо",
     "order_regulation": "Приказ об утверждении положения",
     "order_site_leaders": "Приказ о назначении руководителей методических площадок",
+    "road_map": "Дорожная карта методической площадки",
+    "work_plan": "План работы на учебный год",
+    "information_note": "Информационная справка",
+    "annual_report": "Анализ работы за учебный год",
 }
 """Every template a district may replace."""
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -169,7 +188,67 @@ def samples() -> dict[str, list[dict[str, Any]]]:
             lh,
         )
     )
+    _plan_samples(found, lh)
     return found
+
+
+def _plan_samples(found: dict[str, list[dict[str, Any]]], lh: Letterhead) -> None:
+    """Road map, plan, note and report: with and without their optional parts."""
+    on = date(2025, 9, 1)
+    row = RoadMapRow(
+        activity="Семинар", form="семинар", responsible="Кузнецова О.В.", deadline="октябрь"
+    )
+    for topic, leader in (("", ""), ("Наставничество", "Кузнецова Ольга Викторовна")):
+        found["road_map"].append(
+            road_map_context(
+                RoadMapData(
+                    issued_on=on,
+                    site="площадки",
+                    period="2025/2026 учебный год",
+                    topic=topic,
+                    leader_name=leader,
+                    rows=[row, msgspec.structs.replace(row, result="план", state="выполнено")],
+                ),
+                lh,
+            )
+        )
+    item = PlanItem(title="Совет", form="заседание", responsible="Орлова Т.Н.", deadline="май")
+    found["work_plan"].append(
+        work_plan_context(
+            WorkPlanData(
+                issued_on=on,
+                period="2025/2026 учебный год",
+                sections=[
+                    PlanSection(title="Организационная работа", items=[item]),
+                    PlanSection(title="Методическая работа", items=[item, item]),
+                ],
+            ),
+            lh,
+        )
+    )
+    table = FigureTable(title="Мероприятия", columns=["Квартал", "Число"], rows=[["I", 3]])
+    sections = [
+        TextSection(paragraphs=["Текст."]),
+        TextSection(heading="1. Итоги", paragraphs=["Текст."], tables=[table]),
+    ]
+    for number, executor in (("", ""), ("12", "Сергеева Е.Н., 2-15-07")):
+        found["information_note"].append(
+            note_context(
+                InformationNoteData(
+                    issued_on=on,
+                    number=number,
+                    title="о проведении семинара",
+                    sections=sections,
+                    executor=executor,
+                ),
+                lh,
+            )
+        )
+    found["annual_report"].append(
+        report_context(
+            AnnualReportData(issued_on=on, period="2024/2025 учебный год", sections=sections), lh
+        )
+    )
 
 
 _IMAGES = {"certificate": ("qr",), "internship_statement": ("qr",)}

@@ -51,6 +51,20 @@ from imc_documents.domain.orders import (
     leaders_order_context,
     regulation_order_context,
 )
+from imc_documents.domain.plans import (
+    NOTE_TEMPLATE,
+    REPORT_TEMPLATE,
+    ROAD_MAP_TEMPLATE,
+    WORK_PLAN_TEMPLATE,
+    AnnualReportData,
+    InformationNoteData,
+    RoadMapData,
+    WorkPlanData,
+    note_context,
+    report_context,
+    road_map_context,
+    work_plan_context,
+)
 from imc_documents.rendering.docx import TemplateError, render_docx
 from imc_documents.rendering.pdf import PdfConversionError
 from imc_documents.rendering.qr import qr_image
@@ -90,7 +104,12 @@ class PaperTemplate:
     number_of: Callable[[Any], str] | None = None
     """The document's own number (an order's, from the orders journal); a short
     verification number is made when ``None``."""
+    check: Callable[[Any], object] | None = None
+    """Rules beyond the data's types (e.g. table rows of one width), checked on parse."""
 
+
+_NO_LETTERHEAD: Letterhead = Letterhead(authority="")
+"""For checking data only: the rules of a context do not depend on the letterhead."""
 
 PAPERS: dict[str, PaperTemplate] = {
     "certificate": PaperTemplate(
@@ -140,6 +159,50 @@ PAPERS: dict[str, PaperTemplate] = {
         verifiable=False,
         number_of=lambda d: d.order_number,
     ),
+    "road_map": PaperTemplate(
+        name="road_map",
+        file=ROAD_MAP_TEMPLATE,
+        title="Дорожная карта методической площадки",
+        data_type=RoadMapData,
+        context=lambda d, lh, _n, _url: road_map_context(d, lh),
+        person=lambda d: d.site,
+        verifiable=False,
+        number_of=lambda d: d.number.strip(),
+        check=lambda d: road_map_context(d, _NO_LETTERHEAD),
+    ),
+    "work_plan": PaperTemplate(
+        name="work_plan",
+        file=WORK_PLAN_TEMPLATE,
+        title="План работы на учебный год",
+        data_type=WorkPlanData,
+        context=lambda d, lh, _n, _url: work_plan_context(d, lh),
+        person=lambda d: d.subject.strip() or d.period,
+        verifiable=False,
+        number_of=lambda d: d.number.strip(),
+        check=lambda d: work_plan_context(d, _NO_LETTERHEAD),
+    ),
+    "information_note": PaperTemplate(
+        name="information_note",
+        file=NOTE_TEMPLATE,
+        title="Информационная справка",
+        data_type=InformationNoteData,
+        context=lambda d, lh, _n, _url: note_context(d, lh),
+        person=lambda d: d.title,
+        verifiable=False,
+        number_of=lambda d: d.number.strip(),
+        check=lambda d: note_context(d, _NO_LETTERHEAD),
+    ),
+    "annual_report": PaperTemplate(
+        name="annual_report",
+        file=REPORT_TEMPLATE,
+        title="Анализ работы за учебный год",
+        data_type=AnnualReportData,
+        context=lambda d, lh, _n, _url: report_context(d, lh),
+        person=lambda d: d.subject.strip() or d.period,
+        verifiable=False,
+        number_of=lambda d: d.number.strip(),
+        check=lambda d: report_context(d, _NO_LETTERHEAD),
+    ),
 }
 
 FIELD_TITLES = {
@@ -168,6 +231,26 @@ FIELD_TITLES = {
     "signatory_position": "должность подписывающего",
     "regulation_title": "название положения",
     "sites": "площадки и их руководители",
+    "number": "регистрационный номер",
+    "site": "площадка (в родительном падеже)",
+    "period": "период (учебный год)",
+    "rows": "мероприятия дорожной карты",
+    "activity": "мероприятие",
+    "form": "форма проведения",
+    "responsible": "ответственные",
+    "deadline": "сроки исполнения",
+    "result": "ожидаемый результат",
+    "state": "отметка о выполнении",
+    "fulfilled": "отметка о выполнении",
+    "sections": "разделы",
+    "items": "мероприятия раздела",
+    "title": "наименование",
+    "heading": "заголовок раздела",
+    "paragraphs": "абзацы текста",
+    "tables": "таблицы",
+    "columns": "заголовки столбцов таблицы",
+    "executor": "исполнитель",
+    "subject": "чья работа (организация)",
 }
 
 _MISSING = re.compile(r"missing required field `([^`]+)`")
@@ -217,7 +300,30 @@ def parse_data(template: str, data: Mapping[str, Any]) -> msgspec.Struct:
             raise InvalidInput("Укажите хотя бы одну площадку", field="data.sites")
         if field.name == "hours" and value is not None and value <= 0:
             raise InvalidInput("Объём в часах должен быть положительным", field="data.hours")
+    _no_blank_nested(parsed, "data", paper.title)
+    if paper.check is not None:
+        paper.check(parsed)
     return parsed
+
+
+def _no_blank_nested(value: Any, path: str, title: str) -> None:
+    """Refuse a blank required text inside nested data (a road map row, a plan item)."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _no_blank_nested(item, f"{path}[{index}]", title)
+        return
+    if not isinstance(value, msgspec.Struct):
+        return
+    for field in msgspec.structs.fields(value):
+        inner = getattr(value, field.name)
+        where = f"{path}.{field.name}"
+        if path != "data" and field.required and isinstance(inner, str) and not inner.strip():
+            raise InvalidInput(
+                f"Не заполнено обязательное поле «{FIELD_TITLES.get(field.name, field.name)}» "
+                f"({where.removeprefix('data.')}) для шаблона «{title}»",
+                field=where,
+            )
+        _no_blank_nested(inner, where, title)
 
 
 def paper_template(template: str) -> PaperTemplate:

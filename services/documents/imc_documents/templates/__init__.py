@@ -34,6 +34,15 @@ ORDER_REGULATION = TEMPLATES_DIR / "order_regulation.docx"
 ORDER_SITE_LEADERS = TEMPLATES_DIR / "order_site_leaders.docx"
 """Order appointing the leaders and co-leaders of methodical sites."""
 
+ROAD_MAP = TEMPLATES_DIR / "road_map.docx"
+"""Road map (plan of events) of a methodical site, a landscape table (001 §4.6)."""
+WORK_PLAN = TEMPLATES_DIR / "work_plan.docx"
+"""Annual work plan of the IMC, a landscape table of sections and items."""
+INFORMATION_NOTE = TEMPLATES_DIR / "information_note.docx"
+"""Information note (информационная справка): sections of text and tables."""
+ANNUAL_REPORT = TEMPLATES_DIR / "annual_report.docx"
+"""Analysis of the year's work: sections of text and numbered tables of figures."""
+
 ALL_TEMPLATES = (
     ORDER_SITE_STATUS,
     ORDER_SITE_EXTENSION,
@@ -46,4 +55,8 @@ ALL_TEMPLATES = (
     LETTER_OF_THANKS,
     ORDER_REGULATION,
     ORDER_SITE_LEADERS,
+    ROAD_MAP,
+    WORK_PLAN,
+    INFORMATION_NOTE,
+    ANNUAL_REPORT,
 )

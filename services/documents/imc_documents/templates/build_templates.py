@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -25,13 +26,15 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Length, Mm, Pt
-from docx.table import _Cell
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from imc_documents.templates import (
+    ANNUAL_REPORT,
     CERTIFICATE,
     COUNCIL_EXTRACT,
     COUNCIL_PROTOCOL,
+    INFORMATION_NOTE,
     INTERNSHIP_STATEMENT,
     LETTER_OF_THANKS,
     ORDER_REGULATION,
@@ -40,6 +43,8 @@ from imc_documents.templates import (
     ORDER_SITE_STATUS,
     ORDER_SITE_TERMINATION,
     REFUSAL_LETTER,
+    ROAD_MAP,
+    WORK_PLAN,
 )
 
 FONT_NAME = "Times New Roman"
@@ -51,6 +56,8 @@ MARGIN_RIGHT = Mm(15)
 MARGIN_TOP = Mm(20)
 MARGIN_BOTTOM = Mm(20)
 TEXT_WIDTH = Mm(210 - 30 - 15)
+LANDSCAPE_TEXT_WIDTH = Mm(297 - 30 - 15)
+TABLE_FONT_SIZE = Pt(12)
 FIRST_LINE_INDENT = Mm(12.5)
 
 CENTER = WD_PARAGRAPH_ALIGNMENT.CENTER
@@ -443,12 +450,14 @@ def _cell_text(cell: _Cell, lines: Sequence[Run | str], *, align: WD_PARAGRAPH_A
         run.bold = piece.bold
 
 
-def _two_columns(doc: DocumentObject, left_width: Length) -> tuple[_Cell, _Cell]:
+def _two_columns(
+    doc: DocumentObject, left_width: Length, *, total: Length = TEXT_WIDTH
+) -> tuple[_Cell, _Cell]:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     _no_borders(table._tbl)
-    widths = (left_width, TEXT_WIDTH - left_width)
+    widths = (left_width, total - left_width)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     left, right = table.rows[0].cells
@@ -812,6 +821,293 @@ def build_order_site_leaders(path: Path = ORDER_SITE_LEADERS) -> Path:
     return _save(doc, path)
 
 
+# --- plans, notes and reports: tables --------------------------------------------------
+
+
+def _landscape(doc: DocumentObject) -> None:
+    """Turn the page: wide tables of plans stay readable (ГОСТ Р 7.0.97 allows A4 album)."""
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
+
+
+def _cell_paragraph(
+    cell: _Cell, text: str, *, bold: bool = False, align: WD_PARAGRAPH_ALIGNMENT = LEFT
+) -> Paragraph:
+    """The cell's first paragraph holding ``text`` as one run in the table font."""
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.alignment = align
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = TABLE_FONT_SIZE
+    return paragraph
+
+
+def _repeat_as_header(table: Table) -> None:
+    """The head row repeats on every page of a long table."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    tr_pr.append(header)
+
+
+def _grid_table(doc: DocumentObject, widths: Sequence[Length], heads: Sequence[str]) -> Table:
+    """A bordered table with fixed column ``widths`` and a bold head row of ``heads``."""
+    table = doc.add_table(rows=1, cols=len(widths))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for cell, width, head in zip(table.rows[0].cells, widths, heads, strict=True):
+        cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _cell_paragraph(cell, head, bold=True, align=CENTER)
+    _repeat_as_header(table)
+    return table
+
+
+def _row_tag(table: Table, tag: str) -> None:
+    """A row holding only a docxtpl row tag (``{%tr … %}``), replaced on render."""
+    row = table.add_row()
+    _cell_paragraph(row.cells[0], tag)
+
+
+def _loop_row(table: Table, values: Sequence[str]) -> None:
+    row = table.add_row()
+    for cell, value in zip(row.cells, values, strict=True):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        _cell_paragraph(cell, value)
+
+
+def _approval_stamp(doc: DocumentObject, width: Length) -> None:
+    """The issuer on the left, «УТВЕРЖДАЮ» with position, signature and date on the right."""
+    left, right = _two_columns(doc, Length(width - Mm(95)), total=width)
+    _cell_text(left, [Run("{{ authority }}", bold=True), "{{ district_name }}"], align=LEFT)
+    _cell_text(
+        right,
+        [
+            "УТВЕРЖДАЮ",
+            "{{ approver_position }}",
+            "_______________ {{ approver_initials }}",
+            "{{ approved_on_official }}",
+        ],
+        align=LEFT,
+    )
+
+
+def _titles(doc: DocumentObject, lines: Sequence[str]) -> None:
+    """The document's name: the first line in capitals, the rest under it, all bold."""
+    for index, line in enumerate(lines):
+        _paragraph(
+            doc,
+            line,
+            align=CENTER,
+            first_line=None,
+            bold=True,
+            space_before=18 if index == 0 else 0,
+            space_after=12 if index == len(lines) - 1 else 0,
+            keep_with_next=True,
+        )
+
+
+def build_road_map(path: Path = ROAD_MAP) -> Path:
+    """Build the road map (plan of events) of a site (001 §4.6), landscape, to ``path``."""
+    doc = _new_document("Дорожная карта методической площадки")
+    _landscape(doc)
+    _approval_stamp(doc, LANDSCAPE_TEXT_WIDTH)
+    _titles(
+        doc,
+        [
+            "ДОРОЖНАЯ КАРТА",
+            "(план мероприятий) деятельности {{ site }}"
+            "{% if topic %} по теме «{{ topic }}»{% endif %} на {{ period }}",
+        ],
+    )
+    mm = (12, 64, 33, 40, 28, 42, 33)
+    table = _grid_table(
+        doc,
+        [Mm(w) for w in mm],
+        [
+            "№ п/п",
+            "Мероприятие",
+            "Форма проведения",
+            "Ответственные",
+            "Сроки исполнения",
+            "Ожидаемый результат",
+            "Отметка о выполнении",
+        ],
+    )
+    _row_tag(table, "{%tr for row in rows %}")
+    _loop_row(
+        table,
+        [
+            "{{ row.number }}",
+            "{{ row.activity }}",
+            "{{ row.form }}",
+            "{{ row.responsible }}",
+            "{{ row.deadline }}",
+            "{{ row.result }}",
+            "{{ row.state }}",
+        ],
+    )
+    _row_tag(table, "{%tr endfor %}")
+    _tag(doc, "{%p if leader_initials %}")
+    blank = _empty(doc)
+    blank.paragraph_format.space_after = Pt(14)
+    blank.paragraph_format.keep_with_next = True
+    _signature_table(doc, "Руководитель площадки", "{{ leader_initials }}")
+    _tag(doc, "{%p endif %}")
+    return _save(doc, path)
+
+
+def build_work_plan(path: Path = WORK_PLAN) -> Path:
+    """Build the annual work plan (sections of items in one table), landscape, to ``path``."""
+    doc = _new_document("План работы на учебный год")
+    _landscape(doc)
+    _approval_stamp(doc, LANDSCAPE_TEXT_WIDTH)
+    _titles(doc, ["ПЛАН РАБОТЫ", "{{ subject }}", "на {{ period }}"])
+    mm = (16, 90, 40, 45, 28, 33)
+    table = _grid_table(
+        doc,
+        [Mm(w) for w in mm],
+        [
+            "№ п/п",
+            "Содержание работы (мероприятие)",
+            "Форма проведения",
+            "Ответственные",
+            "Сроки",
+            "Отметка о выполнении",
+        ],
+    )
+    _row_tag(table, "{%tr for section in sections %}")
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[-1])
+    _cell_paragraph(merged, "{{ section.number }} {{ section.title }}", bold=True, align=CENTER)
+    _row_tag(table, "{%tr for item in section.entries %}")
+    _loop_row(
+        table,
+        [
+            "{{ item.number }}",
+            "{{ item.title }}",
+            "{{ item.form }}",
+            "{{ item.responsible }}",
+            "{{ item.deadline }}",
+            "{{ item.fulfilled }}",
+        ],
+    )
+    _row_tag(table, "{%tr endfor %}")
+    _row_tag(table, "{%tr endfor %}")
+    return _save(doc, path)
+
+
+def _figure_table(doc: DocumentObject) -> None:
+    """``table``: a caption, a head row and rows whose cells docxtpl repeats (``{%tc %}``);
+    the columns share the text width evenly whatever their number."""
+    _paragraph(
+        doc,
+        "{{ table.caption }}",
+        align=LEFT,
+        first_line=None,
+        space_before=6,
+        space_after=3,
+        keep_with_next=True,
+    )
+    third = Mm(TEXT_WIDTH.mm / 3)
+    grid = _grid_table(
+        doc,
+        [third, third, third],
+        ["{%tc for head in table.columns %}", "{{ head }}", "{%tc endfor %}"],
+    )
+    _row_tag(grid, "{%tr for row in table.rows %}")
+    values = grid.add_row()
+    for cell, text in zip(
+        values.cells, ["{%tc for value in row %}", "{{ value }}", "{%tc endfor %}"], strict=True
+    ):
+        _cell_paragraph(cell, text, align=CENTER)
+    _row_tag(grid, "{%tr endfor %}")
+    # The repeated cell keeps no width of its own: the grid (fixed by docxtpl) decides.
+    for tc_pr in grid._tbl.iter(qn("w:tcPr")):
+        for width in tc_pr.findall(qn("w:tcW")):
+            tc_pr.remove(width)
+    _empty(doc)
+
+
+def _text_sections(doc: DocumentObject) -> None:
+    """``sections``: an optional heading, paragraphs and numbered tables each."""
+    _tag(doc, "{%p for section in sections %}")
+    _tag(doc, "{%p if section.heading %}")
+    _paragraph(
+        doc,
+        "{{ section.heading }}",
+        align=CENTER,
+        first_line=None,
+        bold=True,
+        space_before=12,
+        space_after=6,
+        keep_with_next=True,
+    )
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p for paragraph in section.paragraphs %}")
+    _paragraph(doc, "{{ paragraph }}")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p for table in section.tables %}")
+    _figure_table(doc)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endfor %}")
+
+
+def _date_line(doc: DocumentObject) -> None:
+    line = _paragraph(
+        doc,
+        [Run("{{ issue_date_official }}\t{% if number %}№\u00a0{{ number }}{% endif %}")],
+        align=LEFT,
+        first_line=None,
+    )
+    line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    _paragraph(doc, "{{ place }}", align=CENTER, first_line=None, space_before=6)
+
+
+def _closing_signature(doc: DocumentObject) -> None:
+    blank = _empty(doc)
+    blank.paragraph_format.keep_with_next = True
+    blank.paragraph_format.space_after = Pt(14)
+    _signature_table(doc, "{{ signatory_position }}", "{{ signatory_initials }}")
+
+
+def build_information_note(path: Path = INFORMATION_NOTE) -> Path:
+    """Build the information note (информационная справка) to ``path``."""
+    doc = _new_document("Информационная справка")
+    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
+    _tag(doc, "{%p if district_name %}")
+    _paragraph(doc, "{{ district_name }}", align=CENTER, first_line=None)
+    _tag(doc, "{%p endif %}")
+    _titles(doc, ["ИНФОРМАЦИОННАЯ СПРАВКА", "{{ title }}"])
+    _date_line(doc)
+    _empty(doc)
+    _text_sections(doc)
+    _closing_signature(doc)
+    _tag(doc, "{%p if executor %}")
+    executor = _paragraph(doc, "Исп.: {{ executor }}", align=LEFT, first_line=None, space_before=24)
+    executor.runs[0].font.size = Pt(10)
+    _tag(doc, "{%p endif %}")
+    return _save(doc, path)
+
+
+def build_annual_report(path: Path = ANNUAL_REPORT) -> Path:
+    """Build the analysis of the year's work (text and tables of figures) to ``path``."""
+    doc = _new_document("Анализ работы за учебный год")
+    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
+    _tag(doc, "{%p if district_name %}")
+    _paragraph(doc, "{{ district_name }}", align=CENTER, first_line=None)
+    _tag(doc, "{%p endif %}")
+    _titles(doc, ["АНАЛИЗ РАБОТЫ", "{{ subject }}", "за {{ period }}"])
+    _date_line(doc)
+    _empty(doc)
+    _text_sections(doc)
+    _closing_signature(doc)
+    return _save(doc, path)
+
+
 BUILDERS = (
     build_order_site_status,
     build_order_site_extension,
@@ -824,6 +1120,10 @@ BUILDERS = (
     build_letter_of_thanks,
     build_order_regulation,
     build_order_site_leaders,
+    build_road_map,
+    build_work_plan,
+    build_information_note,
+    build_annual_report,
 )
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")

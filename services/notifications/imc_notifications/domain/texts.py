@@ -1,14 +1,17 @@
 """Russian texts of the notifications, one function per message that calls for an email."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from imc_contracts import (
     ApplicationReturned,
     ApplicationSubmitted,
+    CouncilMeetingScheduled,
     DecisionMade,
     DocumentGenerated,
     EventReminder,
+    RegistrationChanged,
     ReportDue,
     RoadmapItemOverdue,
     SiteExpired,
@@ -346,4 +349,77 @@ def event_reminder(reminder: EventReminder, *, portal_url: str, sender: str) -> 
     return Text(
         subject=f"Напоминание: {reminder.form_title} «{reminder.title}»",
         body=_letter([reminder.text], sender, portal_url),
+    )
+
+
+# --- registrations and the council ------------------------------------------------
+
+
+def event_period(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> str:
+    """«10.12.2026, 14:00–17:00 (время местное)»; over several days, both dates."""
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    if start.date() == end.date():
+        period = f"{start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M}"
+    else:
+        period = f"{start:%d.%m.%Y %H:%M} – {end:%d.%m.%Y %H:%M}"
+    return period + " (время местное)"
+
+
+def _event_facts(change: RegistrationChanged, zone: ZoneInfo) -> list[str]:
+    lines = [f"Дата и время: {event_period(change.starts_at, change.ends_at, zone)}."]
+    if change.venue.strip():
+        lines.append(f"Место проведения: {change.venue.strip()}.")
+    if change.online_url.strip():
+        lines.append(f"Ссылка для подключения: {change.online_url.strip()}")
+    return lines
+
+
+def registration_changed(
+    change: RegistrationChanged, *, zone: ZoneInfo, portal_url: str, sender: str
+) -> Text:
+    """The email telling a teacher what became of their registration for an event."""
+    form = change.form_title.strip()
+    event = f"{form} «{change.event_title}»" if form else f"«{change.event_title}»"
+    if change.status == "confirmed" and change.previous_status == "waiting":
+        subject = f"Освободилось место: {event}"
+        first = [
+            f"На мероприятии {event} освободилось место: вы переведены из листа ожидания "
+            "в число участников. Место за вами, ваше участие подтверждено."
+        ]
+    elif change.status == "confirmed":
+        subject = f"Регистрация подтверждена: {event}"
+        first = [f"Ваша регистрация на мероприятие {event} подтверждена."]
+    elif change.status == "waiting":
+        place = f"ваше место в очереди — {change.queue_number}" if change.queue_number else ""
+        subject = f"Лист ожидания: {event}"
+        first = [
+            f"Свободных мест на мероприятии {event} нет: вы включены в лист ожидания"
+            + (f", {place}." if place else "."),
+            "Если место освободится, вы получите уведомление.",
+        ]
+    else:
+        reason = change.reason.strip()
+        cancelled = reason.startswith("Мероприятие отменено")
+        subject = f"{'Мероприятие отменено' if cancelled else 'Регистрация отменена'}: {event}"
+        first = [f"Ваша регистрация на мероприятие {event} отменена."]
+        if reason:
+            first.append(f"Причина: {reason.rstrip('.')}.")
+    lines = [*first, "", *_event_facts(change, zone)]
+    return Text(subject=subject, body=_letter(lines, sender, portal_url))
+
+
+def council_meeting_scheduled(
+    meeting: CouncilMeetingScheduled, *, portal_url: str, sender: str
+) -> Text:
+    """The invitation of a council member to a meeting of the methodical council."""
+    when = short_date(meeting.held_on)
+    lines = [
+        f"Заседание методического совета (протокол № {meeting.protocol_number}) "
+        f"состоится {when}, место проведения: {meeting.place.strip()}.",
+        "",
+        "Повестка заседания и материалы к рассматриваемым вопросам размещаются на портале.",
+    ]
+    return Text(
+        subject=f"Заседание методического совета {when}",
+        body=_letter(lines, sender, portal_url),
     )

@@ -10,7 +10,9 @@ coming end and a report due to the leader, the co-leader and the school; a lapse
 (``scheduling.event.reminder``) to its registered participants; a certificate of
 participation to its participant; an overdue road-map row
 (``scheduling.roadmap_item.overdue``) to the person responsible, the centre's coordinators
-and the school. Each addressee hears on
+and the school; a change of a teacher's registration (``scheduling.registration.changed``:
+confirmed, waiting, moved up, cancelled) to the teacher; a council meeting called
+(``applications.meeting.scheduled``) to each member of the council. Each addressee hears on
 the channel and cadence they chose for the message's topic (see ``domain/preferences.py``).
 ``applications.order.issued`` is not consumed: the order arrives as a document.
 """
@@ -24,11 +26,13 @@ from imc_contracts import (
     APPLICATION_RETURNED,
     APPLICATION_SUBMITTED,
     ATTENDANCE_RECORDED,
+    COUNCIL_MEETING_SCHEDULED,
     DECISION_MADE,
     DOCUMENT_GENERATED,
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
     PERSON_UPSERTED,
+    REGISTRATION_CHANGED,
     REPORT_DUE,
     ROADMAP_ITEM_OVERDUE,
     SITE_EXPIRED,
@@ -54,6 +58,8 @@ ROUTES: tuple[tuple[MessageType[Any], Route], ...] = (
     (REPORT_DUE, use_cases.queue_report_emails),
     (EVENT_REMINDER, use_cases.queue_event_reminders),
     (ROADMAP_ITEM_OVERDUE, use_cases.queue_overdue_emails),
+    (REGISTRATION_CHANGED, use_cases.queue_registration_email),
+    (COUNCIL_MEETING_SCHEDULED, use_cases.queue_meeting_invitations),
 )
 """Message → the use case that queues its emails."""
 
@@ -71,6 +77,7 @@ def subscribe(consumers: Consumers, *, settings: NotificationsSettings) -> None:
         portal_url=settings.portal_url,
         sender=signature(settings),
         digest_hour=settings.digest_hour,
+        time_zone=settings.time_zone,
     )
 
     async def on_organisation_upserted(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import structlog
@@ -15,12 +16,14 @@ from imc_contracts import (
     ApplicationReturned,
     ApplicationSubmitted,
     AttendanceRecorded,
+    CouncilMeetingScheduled,
     DecisionMade,
     DocumentGenerated,
     Envelope,
     EventReminder,
     OrganisationUpserted,
     PersonUpserted,
+    RegistrationChanged,
     ReportDue,
     RoadmapItemOverdue,
     SiteExpired,
@@ -51,10 +54,19 @@ log = structlog.get_logger(__name__)
 class Letters:
     """What every email shares: where people read more, and who signs."""
 
-    def __init__(self, *, portal_url: str, sender: str, digest_hour: int = 7) -> None:
+    def __init__(
+        self,
+        *,
+        portal_url: str,
+        sender: str,
+        digest_hour: int = 7,
+        time_zone: str = "Asia/Novokuznetsk",
+    ) -> None:
         self.portal_url = portal_url
         self.sender = sender
         self.digest_hour = digest_hour
+        self.zone = ZoneInfo(time_zone)
+        """The district's time zone: the times in messages are shown in it."""
 
 
 @dataclass(frozen=True)
@@ -442,6 +454,37 @@ async def queue_overdue_emails(
     text = texts.roadmap_item_overdue(item, portal_url=letters.portal_url, sender=letters.sender)
     cause = cause_key("roadmap_item.overdue", item.item_id, item.deadline)
     return await _queue(session, cause, addressees, text, letters, topic="deadlines")
+
+
+async def queue_registration_email(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """Tell a teacher their registration was confirmed, put on the waiting list, moved up
+    from it or cancelled (topic «Мероприятия»); each version of the registration once."""
+    change: RegistrationChanged = envelope.payload
+    addressees = unique_addressees([await _person(session, change.person_id)])
+    text = texts.registration_changed(
+        change, zone=letters.zone, portal_url=letters.portal_url, sender=letters.sender
+    )
+    cause = cause_key("registration.changed", change.registration_id, change.version)
+    return await _queue(session, cause, addressees, text, letters, topic="events")
+
+
+async def queue_meeting_invitations(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """Invite each member of the methodical council to its meeting (topic «Заявки и
+    решения», where the council's work is heard of); members without an address are
+    skipped."""
+    meeting: CouncilMeetingScheduled = envelope.payload
+    addressees = unique_addressees(
+        [await _person(session, member.person_id) for member in meeting.members]
+    )
+    text = texts.council_meeting_scheduled(
+        meeting, portal_url=letters.portal_url, sender=letters.sender
+    )
+    cause = cause_key("council.meeting.scheduled", meeting.meeting_id)
+    return await _queue(session, cause, addressees, text, letters, topic="applications")
 
 
 async def list_notifications(session: AsyncSession) -> list[Notification]:

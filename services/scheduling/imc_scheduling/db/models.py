@@ -224,6 +224,9 @@ class Registration(Base):
     no-ops."""
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     """Why the centre refused the district's request (Russian); empty unless refused."""
+    announced_status: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    """The status the teacher was last told of (REGISTRATION_CHANGED); empty before the
+    first. A change is announced only when ``status`` differs from it."""
 
 
 class Reminder(Base):

@@ -74,8 +74,15 @@ WIRE_REGISTRATION_STATUS: Final = {
     "cancelled": "cancelled",
 }
 """Registration statuses as the contracts spell them (the waiting list is ``waiting``)."""
+
 MAX_OCCURRENCES: Final = 60
 SELF_CHECKIN_EARLY: Final = timedelta(minutes=30)
+
+
+def event_cancelled_reason(reason: str) -> str:
+    """What a participant is told when the event is cancelled (Russian)."""
+    reason = reason.strip()
+    return f"Мероприятие отменено: {reason}" if reason else "Мероприятие отменено"
 
 
 def aware(value: datetime, zone: ZoneInfo) -> datetime:

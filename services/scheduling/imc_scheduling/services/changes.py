@@ -17,6 +17,7 @@ from imc_contracts import (
     EVENT_CHANGED,
     PARTICIPATION_CHANGED,
     PLAN_CHANGED,
+    REGISTRATION_CHANGED,
     AttendanceRecorded,
     CentreRegistrationDecided,
     Envelope,
@@ -24,6 +25,7 @@ from imc_contracts import (
     ParticipationChanged,
     PlanChanged,
     PlanItemState,
+    RegistrationChanged,
 )
 from imc_scheduling.db.models import (
     Event,
@@ -171,6 +173,51 @@ async def decision_payload(
     )
 
 
+def told_status(registration: Registration, event: Event) -> str:
+    """The status the teacher should know of: a registration for a cancelled event is
+    cancelled for them, though the row keeps its status (the record of who had a seat)."""
+    return "cancelled" if event.status == "cancelled" else registration.status
+
+
+async def announce_status_change(
+    session: AsyncSession,
+    outbox: Outbox,
+    registration: Registration,
+    event: Event,
+    *,
+    reason: str = "",
+    cause: Envelope[Any] | None = None,
+) -> Envelope[Any] | None:
+    """Write REGISTRATION_CHANGED (for the teacher) when the status differs from the one
+    they were last told of; ``None`` when it does not, or when the registration is another
+    district's at the centre (that district is answered with CENTRE_REGISTRATION_DECIDED
+    and tells its teacher itself). Carries the registration's current version."""
+    status = told_status(registration, event)
+    if registration.district or status == registration.announced_status:
+        return None
+    payload = RegistrationChanged(
+        registration_id=registration.id,
+        version=registration.version,
+        event_id=event.id,
+        event_title=event.title,
+        form_title=EVENT_FORM_TITLES.get(event.form, event.form),
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        venue=event.venue,
+        online_url=event.online_url,
+        person_id=registration.person_id,
+        full_name=registration.full_name,
+        status=WIRE_REGISTRATION_STATUS[status],  # type: ignore[arg-type]
+        previous_status=WIRE_REGISTRATION_STATUS.get(registration.announced_status),  # type: ignore[arg-type]
+        queue_number=await waiting_position(session, registration)
+        if status == "waitlisted"
+        else None,
+        reason=reason if status == "cancelled" else "",
+    )
+    registration.announced_status = status
+    return await outbox.put(session, REGISTRATION_CHANGED, payload, cause=cause)
+
+
 async def announce_registration(
     session: AsyncSession,
     outbox: Outbox,
@@ -178,14 +225,21 @@ async def announce_registration(
     event: Event,
     *,
     bump: bool = True,
+    reason: str = "",
     cause: Envelope[Any] | None = None,
 ) -> Envelope[Any]:
     """Write PARTICIPATION_CHANGED for one registration in the caller's transaction; for
     a district's registration at the centre, CENTRE_REGISTRATION_DECIDED too, with the
-    same version (its answer after every change, promotions included)."""
+    same version (its answer after every change, promotions included). When its status
+    changed, REGISTRATION_CHANGED for the teacher as well (``reason``: why it was
+    cancelled), with the same version; a resync (``bump`` off) tells nobody again."""
     if bump:
         _bump(registration)
     await session.flush()
+    if bump:
+        await announce_status_change(
+            session, outbox, registration, event, reason=reason, cause=cause
+        )
     short_name = await organisation_short_name(session, registration.organisation_id)
     payload = participation_payload(
         registration, event, short_name or registration.organisation_short_name

@@ -23,6 +23,7 @@ from imc_scheduling.db.models import (
 from imc_scheduling.domain.events import (
     EventFacts,
     aware,
+    event_cancelled_reason,
     expand_rrule,
     normalise_venue,
     period_text,
@@ -405,17 +406,16 @@ async def cancel_event(*, database: Database, outbox: Outbox, event_id: UUID, re
             .where(Reminder.event_id == event.id, Reminder.sent_at.is_(None))
             .values(sent_at=datetime.now(UTC), outcome="cancelled")
         )
-        # Districts' participants of the centre's event are told their registration is
-        # cancelled with the reason; the registrations themselves stay as they were.
-        answered = await session.scalars(
-            sa.select(Registration).where(
-                Registration.event_id == event.id,
-                Registration.district_registration_id.is_not(None),
-                Registration.status != "cancelled",
-            )
+        # Every participant (a district's at the centre through its district) is told
+        # their registration is cancelled with the reason; the rows stay as they were.
+        live = await session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.status != "cancelled")
+            .order_by(Registration.queue_number)
         )
-        for registration in answered.all():
-            await announce_registration(session, outbox, registration, event)
+        told = event_cancelled_reason(reason)
+        for registration in live.all():
+            await announce_registration(session, outbox, registration, event, reason=told)
         await announce_event(session, outbox, event)
         return event
 
