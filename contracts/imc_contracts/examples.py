@@ -362,6 +362,13 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         place="МБУ ИМЦ УО Яйского округа, каб. 5",
         members=(m.MeetingMember(person_id=_PERSON, full_name="Лаптева Светлана Николаевна"),),
     ),
+    m.LINK_ALERT.routing_key: m.LinkAlert(
+        district="yaya",
+        district_name="Яйский муниципальный округ",
+        raised=True,
+        down_since=datetime(2026, 11, 23, 6, 40, tzinfo=UTC),
+        lag_seconds=1260.0,
+    ),
     m.ROADMAP_OPENED.routing_key: m.RoadmapOpened(
         roadmap_id=_ROADMAP,
         site_id=_SITE,

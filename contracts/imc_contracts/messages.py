@@ -574,6 +574,18 @@ class CouncilMeetingScheduled(msgspec.Struct, frozen=True, kw_only=True):
     members: tuple[MeetingMember, ...]
 
 
+class LinkAlert(msgspec.Struct, frozen=True, kw_only=True):
+    """At the centre: a district's federation link has been down longer than the alert
+    threshold (``raised``), or is back (not ``raised``). The centre's coordinators hear."""
+
+    district: str
+    district_name: str
+    raised: bool
+    down_since: datetime | None = None
+    """When the last message from the district was sent (its silence began)."""
+    lag_seconds: float | None = None
+
+
 ORGANISATION_UPSERTED = MessageType(
     "registry.organisation.upserted",
     1,
@@ -731,6 +743,13 @@ COUNCIL_MEETING_SCHEDULED = MessageType(
     "A meeting of the methodical council was called; its members are invited.",
 )
 
+LINK_ALERT = MessageType(
+    "federation.link.alert",
+    1,
+    LinkAlert,
+    "At the centre: a district's link is down past the threshold, or back.",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
@@ -757,5 +776,6 @@ ALL_MESSAGES: tuple[MessageType, ...] = (
     ROADMAP_ITEM_OVERDUE,
     REGISTRATION_CHANGED,
     COUNCIL_MEETING_SCHEDULED,
+    LINK_ALERT,
 )
 BY_ROUTING_KEY = {m.routing_key: m for m in ALL_MESSAGES}

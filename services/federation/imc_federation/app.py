@@ -30,5 +30,5 @@ def create_app(settings: FederationSettings | None = None) -> Litestar:
     # Workers start after migrations and the broker: the resync request finds the
     # schema in place and the relay ready to publish it.
     runtime.workers.append(ResyncOnStart(runtime.database, runtime.outbox, settings))
-    runtime.workers.append(LinkWatcher(runtime.database, settings))
+    runtime.workers.append(LinkWatcher(runtime.database, settings, outbox=runtime.outbox))
     return runtime.http_app([CentreController], title="Межмуниципальный центр — свод")

@@ -19,6 +19,7 @@ from structlog.testing import capture_logs
 from imc_contracts import (
     EVENT_CHANGED,
     HEARTBEAT,
+    LINK_ALERT,
     PARTICIPATION_CHANGED,
     PLAN_CHANGED,
     RESYNC_REQUESTED,
@@ -430,7 +431,8 @@ async def test_link_watcher_alerts_once_and_notes_the_recovery(
 ) -> None:
     assert await deliver(new(HEARTBEAT, Heartbeat(sequence=1, interval_seconds=15))) is None
     clock = [NOW + timedelta(seconds=10)]
-    watcher = LinkWatcher(database, settings, clock=lambda: clock[0])
+    outbox = Outbox(district="buguruslan", source="federation")
+    watcher = LinkWatcher(database, settings, outbox=outbox, clock=lambda: clock[0])
     with capture_logs() as logs:
         await watcher.check_once()
         clock[0] = NOW + timedelta(minutes=30)
@@ -448,3 +450,13 @@ async def test_link_watcher_alerts_once_and_notes_the_recovery(
         ("federation link down", "error", "yaya"),
         ("federation link recovered", "info", "yaya"),
     ]
+    async with database.sessions() as session:
+        bodies = (
+            await session.scalars(
+                sa.select(outbox_table.c.body).where(
+                    outbox_table.c.routing_key == LINK_ALERT.routing_key
+                )
+            )
+        ).all()
+    alerts = [LINK_ALERT.decode(body).payload for body in bodies]
+    assert [(a.district, a.raised) for a in alerts] == [("yaya", True), ("yaya", False)]

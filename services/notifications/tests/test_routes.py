@@ -258,6 +258,7 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
     from imc_contracts import (
         ATTENDANCE_RECORDED,
         COUNCIL_MEETING_SCHEDULED,
+        LINK_ALERT,
         ORDER_ISSUED,
         REGISTRATION_CHANGED,
         ROADMAP_ITEM_OVERDUE,
@@ -291,6 +292,7 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             ROADMAP_ITEM_OVERDUE,
             REGISTRATION_CHANGED,
             COUNCIL_MEETING_SCHEDULED,
+            LINK_ALERT,
         )
     )
 
@@ -338,3 +340,18 @@ async def test_submitted_application_reaches_the_centres_coordinators(
     assert row.subject.startswith("Новая заявка: ")
     assert "Проверьте комплектность заявки" in row.body
     assert await feed(database, use_cases.queue_submitted_emails, submitted, LETTERS) == []
+
+
+async def test_a_link_alert_reaches_the_centres_coordinators_once(database: Database) -> None:
+    from imc_contracts import LINK_ALERT
+
+    await with_contacts(database)  # the co-leader is an IMC methodist (a coordinator)
+    down = envelope(LINK_ALERT)
+    [row] = await feed(database, use_cases.queue_link_alert, down, LETTERS)
+    assert row.email == CO_LEADER_EMAIL
+    assert row.subject == "Нет связи с округом: Яйский муниципальный округ"
+    assert "продолжает работать" in row.body
+    assert await feed(database, use_cases.queue_link_alert, down, LETTERS) == []
+    back = envelope(LINK_ALERT, raised=False)
+    [again] = await feed(database, use_cases.queue_link_alert, back, LETTERS)
+    assert again.subject.startswith("Связь с округом восстановлена")

@@ -255,7 +255,7 @@ async def test_the_centres_answers_update_the_district_in_any_order(
         full_name="Борисова Б. Б.",
         now=BEFORE,
     )
-    handler = decision_handler(_district(settings))
+    handler = decision_handler(_district(settings), DISTRICT_OUTBOX)
     answers = [
         _decision(row.id, event_id, 1, "waiting", queue_number=2),
         _decision(row.id, event_id, 2, "waiting", queue_number=1),
@@ -462,8 +462,14 @@ async def test_a_request_and_its_answers_cross_between_district_and_centre(
         )
     [answer] = await _sent(database, CENTRE_REGISTRATION_DECIDED)
     async with database.transaction() as session:
-        await decision_handler(_district(settings))(session, answer, _link(CENTRE_URI))
+        await decision_handler(_district(settings), DISTRICT_OUTBOX)(
+            session, answer, _link(CENTRE_URI)
+        )
     assert await _local(database, row.id) == ("confirmed", 1, None, "")
+    # the teacher is told by the district's own notifications
+    [told] = [e.payload for e in await _sent(database, REGISTRATION_CHANGED)]
+    assert (told.registration_id, told.status, told.previous_status) == (row.id, "confirmed", None)
+    assert told.full_name == "Иванова И. И."
 
 
 def _plan(plan_id: UUID, version: int, **changes: Any) -> Envelope[PlanChanged]:
@@ -587,7 +593,7 @@ async def test_registrations_and_plans_of_the_centre_over_http(
     assert unknown.status_code == 404
     registration_id = UUID(made.json()["id"])
     async with database.transaction() as session:
-        await decision_handler(_district(settings))(
+        await decision_handler(_district(settings), DISTRICT_OUTBOX)(
             session,
             _decision(registration_id, event_id, 1, "waiting", queue_number=3),
             _link(CENTRE_URI),

@@ -11,6 +11,7 @@ from imc_contracts import (
     DecisionMade,
     DocumentGenerated,
     EventReminder,
+    LinkAlert,
     RegistrationChanged,
     ReportDue,
     RoadmapItemOverdue,
@@ -337,6 +338,31 @@ def roadmap_item_overdue(item: RoadmapItemOverdue, *, portal_url: str, sender: s
         subject=f"Просрочен пункт дорожной карты: «{item.title}» ({item.organisation_short_name})",
         body=_letter(lines, sender, portal_url),
     )
+
+
+def link_alert(alert: LinkAlert, *, zone: ZoneInfo, portal_url: str, sender: str) -> Text:
+    """At the centre: a district's link is down past the threshold, or back."""
+    since = (
+        f"{alert.down_since.astimezone(zone):%d.%m.%Y %H:%M} (время местное)"
+        if alert.down_since
+        else "неизвестного времени"
+    )
+    if alert.raised:
+        lines = [
+            f"Нет связи с округом: {alert.district_name}. Последние сведения от округа "
+            f"отправлены {since}.",
+            "",
+            "Округ продолжает работать; его изменения дойдут до центра, когда связь "
+            "восстановится. Сводные данные центра по округу до этого времени неполные.",
+        ]
+        subject = f"Нет связи с округом: {alert.district_name}"
+    else:
+        lines = [
+            f"Связь с округом восстановлена: {alert.district_name}. Изменения, накопленные "
+            "за время без связи, передаются в центр.",
+        ]
+        subject = f"Связь с округом восстановлена: {alert.district_name}"
+    return Text(subject=subject, body=_letter(lines, sender, portal_url))
 
 
 def backoff_seconds(attempt: int) -> float:

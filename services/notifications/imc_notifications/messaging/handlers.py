@@ -30,6 +30,7 @@ from imc_contracts import (
     DECISION_MADE,
     DOCUMENT_GENERATED,
     EVENT_REMINDER,
+    LINK_ALERT,
     ORGANISATION_UPSERTED,
     PERSON_UPSERTED,
     REGISTRATION_CHANGED,
@@ -60,6 +61,7 @@ ROUTES: tuple[tuple[MessageType[Any], Route], ...] = (
     (ROADMAP_ITEM_OVERDUE, use_cases.queue_overdue_emails),
     (REGISTRATION_CHANGED, use_cases.queue_registration_email),
     (COUNCIL_MEETING_SCHEDULED, use_cases.queue_meeting_invitations),
+    (LINK_ALERT, use_cases.queue_link_alert),
 )
 """Message → the use case that queues its emails."""
 

@@ -21,6 +21,7 @@ from imc_contracts import (
     DocumentGenerated,
     Envelope,
     EventReminder,
+    LinkAlert,
     OrganisationUpserted,
     PersonUpserted,
     RegistrationChanged,
@@ -485,6 +486,20 @@ async def queue_meeting_invitations(
     )
     cause = cause_key("council.meeting.scheduled", meeting.meeting_id)
     return await _queue(session, cause, addressees, text, letters, topic="applications")
+
+
+async def queue_link_alert(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """At the centre: tell its coordinators (the IMC's methodists) that a district's
+    link is down past the threshold, or back; once per alert message."""
+    alert: LinkAlert = envelope.payload
+    addressees = unique_addressees(await _coordinators(session))
+    text = texts.link_alert(
+        alert, zone=letters.zone, portal_url=letters.portal_url, sender=letters.sender
+    )
+    cause = cause_key("link.alert", alert.district, envelope.id)
+    return await _queue(session, cause, addressees, text, letters, topic="deadlines")
 
 
 async def list_notifications(session: AsyncSession) -> list[Notification]:

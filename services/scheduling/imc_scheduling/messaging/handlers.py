@@ -53,7 +53,7 @@ def subscribe(consumers: Consumers, *, outbox: Outbox, settings: SchedulingSetti
         for message, handler in (
             (EVENT_CHANGED, centre_event_handler(settings)),
             (PLAN_CHANGED, centre_plan_handler(settings)),
-            (CENTRE_REGISTRATION_DECIDED, decision_handler(settings)),
+            (CENTRE_REGISTRATION_DECIDED, decision_handler(settings, outbox)),
         ):
             consumers.subscribe(
                 message, handler, exchange=CENTRE, name=f"centre.{message.routing_key}"
@@ -109,7 +109,7 @@ def centre_plan_handler(settings: SchedulingSettings) -> Handler:
     return on_centre_plan
 
 
-def decision_handler(settings: SchedulingSettings) -> Handler:
+def decision_handler(settings: SchedulingSettings, outbox: Outbox) -> Handler:
     """Take the centre's answers on this district's registrations for its events."""
 
     async def on_decision(
@@ -121,6 +121,7 @@ def decision_handler(settings: SchedulingSettings) -> Handler:
             delivery,
             upstream=settings.centre_upstream,
             district=settings.district,
+            outbox=outbox,
         )
 
     return on_decision

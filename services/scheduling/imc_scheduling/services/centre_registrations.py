@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
     CENTRE_REGISTRATION_REQUESTED,
+    REGISTRATION_CHANGED,
     CentreRegistrationDecided,
     CentreRegistrationRequested,
     Envelope,
+    RegistrationChanged,
 )
 from imc_scheduling.db.models import CentreEvent, CentreRegistration
 from imc_scheduling.domain.centre import status_after_decision
@@ -175,12 +177,15 @@ async def record_decision(
     *,
     upstream: str,
     district: str,
+    outbox: Outbox | None = None,
     now: datetime | None = None,
 ) -> None:
     """Take the centre's answer on one of this district's registrations.
 
     Only over the centre's link; answers to other districts are ignored; a lower or
-    equal version than the one taken changes nothing.
+    equal version than the one taken changes nothing. When the answer changes what the
+    teacher holds (a seat, a place on the waiting list, a refusal), the teacher is told
+    (REGISTRATION_CHANGED, the district's own notifications mail it).
     """
     try:
         verify_link(delivery.headers, upstream)
@@ -204,6 +209,55 @@ async def record_decision(
         return
     row = await session.get(CentreRegistration, decision.registration_id, populate_existing=True)
     assert row is not None
+    previous = row.status
     row.status = status_after_decision(row.status, decision.status)
     row.queue_number = decision.queue_number
     row.reason = decision.reason
+    if outbox is not None and row.status != previous:
+        await _tell_teacher(session, outbox, row, previous, decision.version, envelope)
+
+
+_TOLD = {
+    "confirmed": "confirmed",
+    "waiting": "waiting",
+    "cancelled": "cancelled",
+    "refused": "cancelled",
+}
+"""The centre's answer as the teacher's registration status (a refusal ends it)."""
+
+
+async def _tell_teacher(
+    session: AsyncSession,
+    outbox: Outbox,
+    row: CentreRegistration,
+    previous: str,
+    version: int,
+    cause: Envelope[Any],
+) -> None:
+    status = _TOLD.get(row.status)
+    event = await session.get(CentreEvent, row.event_id)
+    if status is None or event is None:
+        return
+    before = _TOLD.get(previous)
+    await outbox.put(
+        session,
+        REGISTRATION_CHANGED,
+        RegistrationChanged(
+            registration_id=row.id,
+            version=version,
+            event_id=event.event_id,
+            event_title=event.title,
+            form_title=event.form_title,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            venue=event.venue,
+            online_url=event.online_url,
+            person_id=row.person_id,
+            full_name=row.full_name,
+            status=status,  # type: ignore[arg-type]
+            previous_status=before,  # type: ignore[arg-type]
+            queue_number=row.queue_number,
+            reason=row.reason,
+        ),
+        cause=cause,
+    )
