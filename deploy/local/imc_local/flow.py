@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -313,8 +313,13 @@ def load_calendar(
     for spec in calendar.get("events", []):
         if spec["title"] in known:
             continue
+        # Dates relative to today keep the demo's events ahead of whoever runs it;
+        # naive times are the district's local time.
+        day = date.today() + timedelta(days=spec["in_days"])
         body = {
-            key: spec[key] for key in ("title", "form", "starts_at", "ends_at", "venue", "hours")
+            **{key: spec[key] for key in ("title", "form", "venue", "hours")},
+            "starts_at": f"{day.isoformat()}T{spec['from']}:00",
+            "ends_at": f"{day.isoformat()}T{spec['to']}:00",
         }
         event = client.call(
             "POST",
