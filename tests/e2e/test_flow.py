@@ -29,6 +29,7 @@ def test_assignment_reaches_registry_documents_mail_scheduling_centre_and_portal
     stack: Stack, mailbox: Mailbox, demo_data: dict
 ) -> None:
     endpoints = stack.endpoints()
+    flow.load_organisations(endpoints, demo_data)  # what `make run` loads, calendar included
     results = flow.run(endpoints, demo_data, log=lambda _: None)
     assert [r["district"] for r in results] == ["yaya", "mariinsk", "buguruslan"]
     # the centre's own council gave Lyceum No. 1 its inter-municipal status (002 §8.4)

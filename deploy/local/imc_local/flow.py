@@ -367,34 +367,34 @@ def load_plan(client: DistrictClient, spec: dict[str, Any]) -> None:
         "/plans/",
         json={key: spec[key] for key in ("kind", "title", "school_year")},
     )
-    section = client.call(
+    tree = client.call(
         "POST", "scheduling", f"/plans/{plan['id']}/sections", json={"title": spec["section"]}
     )
-    items = [
-        client.call(
+    section_id = tree["sections"][-1]["id"]  # the answer is the whole plan
+    for item in spec["items"]:
+        tree = client.call(
             "POST",
             "scheduling",
-            f"/plans/{plan['id']}/sections/{section['id']}/items",
+            f"/plans/{plan['id']}/sections/{section_id}/items",
             json={
                 "title": item["title"],
                 "responsible_name": "методист ИМЦ",
                 "deadline": item["deadline"],
             },
         )
-        for item in spec["items"]
-    ]
+    ids = {i["title"]: i["id"] for s in tree["sections"] for i in s["items"]}
     client.call(
         "POST",
         "scheduling",
         f"/plans/{plan['id']}/approve",
         json={key: spec[key] for key in ("approved_by", "approval_document", "approved_on")},
     )
-    for item, created in zip(spec["items"], items, strict=True):
+    for item in spec["items"]:
         if item.get("done_on"):
             client.call(
                 "POST",
                 "scheduling",
-                f"/plans/{plan['id']}/items/{created['id']}/fulfil",
+                f"/plans/{plan['id']}/items/{ids[item['title']]}/fulfil",
                 json={"done_on": item["done_on"], "note": "проведено"},
             )
 
