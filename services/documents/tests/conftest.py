@@ -80,7 +80,7 @@ def golden() -> Callable[[str, bytes], str]:
 async def warm_converter() -> AsyncIterator[WarmConverter]:
     """One LibreOffice kept warm for every PDF test of the session."""
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
-        pytest.skip("LibreOffice is not installed")
+        pytest.fail("LibreOffice is required: run deploy/local/install-system-deps.sh")
     async with WarmConverter(PdfConverter(), max_batch=20) as converter:
         yield converter
 
