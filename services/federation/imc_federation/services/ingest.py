@@ -203,127 +203,160 @@ def _newer(version: int, envelope: Envelope[Any], row: Owned | None) -> bool:
     return False
 
 
+async def _take(
+    session: AsyncSession,
+    envelope: Envelope[Any],
+    delivery: Delivery,
+    intake: Intake,
+    model: type[Owned],
+    key: tuple[str, UUID],
+    version: int,
+    values: dict[str, Any],
+) -> Owned | None:
+    """The versioned upsert every read model shares: admit the message, refuse an entity
+    another district owns, ignore an older or repeated version, else write ``values``
+    with the version and the message's stamps. Returns the row written, or None."""
+    now = await admit(session, envelope, delivery, intake=intake)
+    name, ident = key
+    row = await _owned(session, model, ident, envelope, delivery, intake)
+    if not _newer(version, envelope, row):
+        return None
+    if row is None:
+        row = model(**{name: ident}, district=envelope.district)
+        session.add(row)
+    for field_name, value in values.items():
+        setattr(row, field_name, value)
+    row.version = version
+    row.occurred_at = envelope.occurred_at
+    row.received_at = now
+    row.message_id = envelope.id
+    return row
+
+
 async def record_site_change(
     session: AsyncSession, envelope: Envelope[Any], delivery: Delivery, *, intake: Intake
 ) -> None:
     """Keep a district's site at its highest version."""
-    now = await admit(session, envelope, delivery, intake=intake)
     change: SiteStatusChanged = envelope.payload
-    site = await _owned(session, CentreSite, change.site_id, envelope, delivery, intake)
-    if not _newer(change.version, envelope, site):
-        return
-    if site is None:
-        site = CentreSite(site_id=change.site_id, district=envelope.district)
-        session.add(site)
-    site.organisation_id = change.organisation_id
-    site.organisation_short_name = change.organisation_short_name
-    site.organisation_full_name = change.organisation_full_name
-    site.kind = change.kind
-    site.status = change.status
-    site.topic = change.topic
-    site.term_start = change.term_start
-    site.term_end = change.term_end
-    site.leader_name = change.leader.full_name
-    site.leader_position = change.leader.position
-    site.co_leader_name = change.co_leader.full_name if change.co_leader else None
-    site.co_leader_position = change.co_leader.position if change.co_leader else None
-    site.order_number = change.order_number
-    site.order_date = change.order_date
-    site.version = change.version
-    site.occurred_at = envelope.occurred_at
-    site.received_at = now
-    site.message_id = envelope.id
+    co_leader = change.co_leader
+    await _take(
+        session,
+        envelope,
+        delivery,
+        intake,
+        CentreSite,
+        ("site_id", change.site_id),
+        change.version,
+        {
+            "organisation_id": change.organisation_id,
+            "organisation_short_name": change.organisation_short_name,
+            "organisation_full_name": change.organisation_full_name,
+            "kind": change.kind,
+            "status": change.status,
+            "topic": change.topic,
+            "term_start": change.term_start,
+            "term_end": change.term_end,
+            "leader_name": change.leader.full_name,
+            "leader_position": change.leader.position,
+            "co_leader_name": co_leader.full_name if co_leader else None,
+            "co_leader_position": co_leader.position if co_leader else None,
+            "order_number": change.order_number,
+            "order_date": change.order_date,
+        },
+    )
+
+
+_EVENT_FIELDS = (
+    "title",
+    "form",
+    "form_title",
+    "level",
+    "organiser_kind",
+    "organiser_id",
+    "organiser_name",
+    "venue",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "hours",
+    "status",
+    "registered",
+    "waiting",
+    "attended",
+    "intermunicipal",
+)
 
 
 async def record_event_change(
     session: AsyncSession, envelope: Envelope[Any], delivery: Delivery, *, intake: Intake
 ) -> None:
     """Keep an event of a district's (or the centre's) calendar at its highest version."""
-    now = await admit(session, envelope, delivery, intake=intake)
     change: EventChanged = envelope.payload
-    event = await _owned(session, CentreEvent, change.event_id, envelope, delivery, intake)
-    if not _newer(change.version, envelope, event):
-        return
-    if event is None:
-        event = CentreEvent(event_id=change.event_id, district=envelope.district)
-        session.add(event)
-    event.version = change.version
-    event.title = change.title
-    event.form = change.form
-    event.form_title = change.form_title
-    event.level = change.level
-    event.organiser_kind = change.organiser_kind
-    event.organiser_id = change.organiser_id
-    event.organiser_name = change.organiser_name
-    event.venue = change.venue
-    event.online_url = change.online_url
-    event.starts_at = change.starts_at
-    event.ends_at = change.ends_at
-    event.capacity = change.capacity
-    event.hours = change.hours
-    event.audience_subjects = list(change.audience_subjects)
-    event.audience_categories = list(change.audience_categories)
-    event.status = change.status
-    event.registered = change.registered
-    event.waiting = change.waiting
-    event.attended = change.attended
-    event.intermunicipal = change.intermunicipal
-    event.occurred_at = envelope.occurred_at
-    event.received_at = now
-    event.message_id = envelope.id
+    await _take(
+        session,
+        envelope,
+        delivery,
+        intake,
+        CentreEvent,
+        ("event_id", change.event_id),
+        change.version,
+        {
+            **{name: getattr(change, name) for name in _EVENT_FIELDS},
+            "audience_subjects": list(change.audience_subjects),
+            "audience_categories": list(change.audience_categories),
+        },
+    )
 
 
 async def record_participation_change(
     session: AsyncSession, envelope: Envelope[Any], delivery: Delivery, *, intake: Intake
 ) -> None:
     """Keep a registration (no person's data) at its highest version."""
-    now = await admit(session, envelope, delivery, intake=intake)
     change: ParticipationChanged = envelope.payload
-    row = await _owned(
-        session, CentreParticipation, change.registration_id, envelope, delivery, intake
+    await _take(
+        session,
+        envelope,
+        delivery,
+        intake,
+        CentreParticipation,
+        ("registration_id", change.registration_id),
+        change.version,
+        {
+            "event_id": change.event_id,
+            "organisation_id": change.organisation_id,
+            "organisation_short_name": change.organisation_short_name,
+            "subjects": list(change.subjects),
+            "status": change.status,
+            "attended": change.attended,
+            "hours_credited": change.hours_credited,
+        },
     )
-    if not _newer(change.version, envelope, row):
-        return
-    if row is None:
-        row = CentreParticipation(
-            registration_id=change.registration_id, district=envelope.district
-        )
-        session.add(row)
-    row.version = change.version
-    row.event_id = change.event_id
-    row.organisation_id = change.organisation_id
-    row.organisation_short_name = change.organisation_short_name
-    row.subjects = list(change.subjects)
-    row.status = change.status
-    row.attended = change.attended
-    row.hours_credited = change.hours_credited
-    row.occurred_at = envelope.occurred_at
-    row.received_at = now
-    row.message_id = envelope.id
 
 
 async def record_plan_change(
     session: AsyncSession, envelope: Envelope[Any], delivery: Delivery, *, intake: Intake
 ) -> None:
     """Keep a work plan and its items at the plan's highest version."""
-    now = await admit(session, envelope, delivery, intake=intake)
     change: PlanChanged = envelope.payload
-    plan = await _owned(session, CentrePlan, change.plan_id, envelope, delivery, intake)
-    if not _newer(change.version, envelope, plan):
-        return
-    if plan is None:
-        plan = CentrePlan(plan_id=change.plan_id, district=envelope.district)
-        session.add(plan)
-    plan.version = change.version
-    plan.kind = change.kind
-    plan.title = change.title
-    plan.school_year = change.school_year
-    plan.subject = change.subject
-    plan.status = change.status
-    plan.occurred_at = envelope.occurred_at
-    plan.received_at = now
-    plan.message_id = envelope.id
-    await _replace_items(session, change)
+    plan = await _take(
+        session,
+        envelope,
+        delivery,
+        intake,
+        CentrePlan,
+        ("plan_id", change.plan_id),
+        change.version,
+        {
+            "kind": change.kind,
+            "title": change.title,
+            "school_year": change.school_year,
+            "subject": change.subject,
+            "status": change.status,
+        },
+    )
+    if plan is not None:
+        await _replace_items(session, change)
 
 
 async def _replace_items(session: AsyncSession, change: PlanChanged) -> None:
