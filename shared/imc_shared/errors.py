@@ -93,10 +93,17 @@ def http_error_handler(_: Request[Any, Any, Any], error: HTTPException) -> Respo
     if error.status_code >= 500:
         log.error("server error", status=error.status_code, detail=error.detail, exc_info=error)
     messages = {404: "Не найдено", 405: "Метод не поддерживается", 413: "Слишком большой запрос"}
-    return Response(
-        _body("http_error", messages.get(error.status_code, error.detail)),
+    codes = {401: "unauthenticated", 403: "forbidden"}
+    response = Response(
+        _body(
+            codes.get(error.status_code, "http_error"),
+            messages.get(error.status_code, error.detail),
+        ),
         status_code=error.status_code,
     )
+    if error.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="imc"'
+    return response
 
 
 def internal_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:

@@ -17,6 +17,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler
 
+from imc_shared.auth import Principal, auth_middleware, authorize
 from imc_shared.context import bind_correlation_id
 from imc_shared.errors import EXCEPTION_HANDLERS
 from imc_shared.settings import ServiceSettings
@@ -37,7 +38,14 @@ def create_http_app(
     request_max_body_size: int = 10 * 1024 * 1024,
     **kwargs: Any,
 ) -> Litestar:
-    """A Litestar app with health, readiness, OpenAPI, errors and log context."""
+    """A Litestar app with health, readiness, OpenAPI, errors, log context and auth.
+
+    Every route but health, readiness, the schema and ``/public/...`` needs a token of
+    this district whose role the route admits (:mod:`imc_shared.auth`).
+    """
+    middleware = [auth_middleware(settings.auth_public_keys, settings.district)]
+    middleware.extend(kwargs.pop("middleware", []))
+    guards = [authorize, *kwargs.pop("guards", [])]
 
     @get("/health", tags=["service"], summary="Liveness", include_in_schema=False)
     async def health() -> dict[str, str]:
@@ -56,6 +64,11 @@ def create_http_app(
             method=request.method,
             path=request.url.path,
         )
+        principal = request.scope.get("user")
+        if isinstance(principal, Principal):
+            structlog.contextvars.bind_contextvars(
+                actor=principal.subject, role=principal.role.value
+            )
         header = request.headers.get("x-correlation-id")
         if header:
             with contextlib.suppress(ValueError):
@@ -68,5 +81,7 @@ def create_http_app(
         openapi_config=OpenAPIConfig(title=title, version="0.1.0", path="/schema"),
         request_max_body_size=request_max_body_size,
         logging_config=None,
+        middleware=middleware,
+        guards=guards,
         **kwargs,
     )

@@ -35,6 +35,11 @@ class ServiceSettings(msgspec.Struct, kw_only=True, frozen=True):
     """Minimum log level."""
     log_json: bool | None = None
     """JSON logs; by default JSON unless stderr is a terminal."""
+    auth_public_keys: str = ""
+    """Whose tokens this service trusts: ``portal:<key>,service:<key>`` (see
+    :mod:`imc_shared.auth`); required by every HTTP app."""
+    auth_signing_key: str = ""
+    """``service:<key>``: the key this service signs its own calls to its neighbours with."""
     relay_batch_size: int = 200
     """Outbox rows published per confirmed batch."""
     relay_idle_seconds: float = 1.0
