@@ -17,6 +17,7 @@ from imc_applications.api.controllers import (
 from imc_applications.services.daily import DailyChecks
 from imc_applications.services.registry_client import RegistryClient
 from imc_applications.settings import ApplicationsSettings, get_settings
+from imc_shared.auth import service_auth
 from imc_shared.runtime import Runtime
 from imc_shared.storage import FileStore
 
@@ -29,7 +30,10 @@ def create_app(settings: ApplicationsSettings | None = None) -> Litestar:
     settings.issuer_table()  # a malformed issuers table stops the service at start
     runtime = Runtime(settings, migrations=MIGRATIONS)
     runtime.workers.append(DailyChecks(runtime.database, runtime.outbox, settings))
-    registry = RegistryClient(settings.registry_url)
+    registry = RegistryClient(
+        settings.registry_url,
+        auth=service_auth(settings.auth_signing_key, settings.service, settings.district),
+    )
     store = FileStore(Path(settings.storage_dir))
     return runtime.http_app(
         [

@@ -2,6 +2,7 @@
 PostgreSQL), a file store, and an in-memory registry standing in for the HTTP one (the
 end-to-end tier talks to the real registry)."""
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,18 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from litestar.di import Provide
+from litestar.testing import AsyncTestClient
 
+from imc_applications.api.controllers import (
+    ApplicationController,
+    AuditController,
+    LifecycleController,
+    MeetingController,
+    OrderController,
+    ReportController,
+    SiteController,
+)
 from imc_applications.app import MIGRATIONS
 from imc_applications.services import applications, council, orders
 from imc_applications.services.applications import Draft, Upload
@@ -21,13 +33,18 @@ from imc_applications.services.registry_client import (
     RegistryClient,
 )
 from imc_applications.settings import ApplicationsSettings
+from imc_shared import testing
+from imc_shared.auth import Role
 from imc_shared.db import Database, migrate
 from imc_shared.errors import InvalidInput
+from imc_shared.http import create_http_app
 from imc_shared.outbox import Outbox
 from imc_shared.storage import FileStore
 
 SCHOOL_ID = UUID("0192f5a0-0000-7000-8000-0000000000a1")
 DISTRICT = "yaya"
+ADMIN_NAME = "Орлова Татьяна Николаевна"
+ADMIN_ID = "0192f5a0-0000-7000-8000-0000000000f1"
 PDF = b"%PDF-1.7 test document"
 
 
@@ -216,7 +233,10 @@ async def world(database_url: str, tmp_path: Path) -> World:
     ]
     database = Database(database_url)
     settings = ApplicationsSettings(
-        service="applications", district=DISTRICT, storage_dir=str(tmp_path / "files")
+        service="applications",
+        district=DISTRICT,
+        storage_dir=str(tmp_path / "files"),
+        **testing.auth_settings(),
     )
     yield World(
         database=database,
@@ -265,3 +285,37 @@ def registry_factory() -> Any:
         return registry, people
 
     return build
+
+
+@pytest.fixture
+async def client(world: World) -> AsyncIterator[AsyncTestClient[Any]]:
+    """The service's HTTP app over the world; it sends the district administrator's
+    token unless a request sends another."""
+    # The test client runs the app in its own event loop: the app gets its own pool.
+    database = Database(world.database.url)
+    app = create_http_app(
+        [
+            ApplicationController,
+            MeetingController,
+            OrderController,
+            SiteController,
+            ReportController,
+            AuditController,
+            LifecycleController,
+        ],
+        settings=world.settings,
+        title="Заявки",
+        dependencies={
+            "database": Provide(lambda: database, sync_to_thread=False),
+            "outbox": Provide(lambda: world.outbox, sync_to_thread=False),
+            "settings": Provide(lambda: world.settings, sync_to_thread=False),
+            "registry": Provide(lambda: world.registry, sync_to_thread=False),
+            "store": Provide(lambda: world.store, sync_to_thread=False),
+        },
+    )
+    async with AsyncTestClient(app) as test_client:
+        test_client.headers.update(
+            testing.bearer(DISTRICT, Role.DISTRICT_ADMIN, name=ADMIN_NAME, subject=ADMIN_ID)
+        )
+        yield test_client
+    await database.dispose()

@@ -1,63 +1,18 @@
 """The applications HTTP API: multipart intake, error shapes, the actor in the audit."""
 
 import json
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
-import pytest
-from litestar.di import Provide
 from litestar.testing import AsyncTestClient
 
-from imc_applications.api.controllers import (
-    ApplicationController,
-    AuditController,
-    LifecycleController,
-    MeetingController,
-    OrderController,
-    ReportController,
-    SiteController,
-)
 from imc_contracts.site_kinds import rules_of
-from imc_shared.db import Database
-from imc_shared.http import create_http_app
 
 Client = AsyncTestClient[Any]
 SCHOOL = "0192f5a0-0000-7000-8000-0000000000a1"
 PDF = b"%PDF-1.7 test document"
-ACTOR = {
-    "X-IMC-Actor": quote("Орлова Татьяна Николаевна"),
-    "X-IMC-Actor-Id": "0192f5a0-0000-7000-8000-0000000000f1",
-}
-
-
-@pytest.fixture
-async def client(world: Any) -> AsyncIterator[Client]:
-    # The test client runs the app in its own event loop: the app gets its own pool.
-    database = Database(world.database.url)
-    app = create_http_app(
-        [
-            ApplicationController,
-            MeetingController,
-            OrderController,
-            SiteController,
-            ReportController,
-            AuditController,
-            LifecycleController,
-        ],
-        settings=world.settings,
-        title="Заявки",
-        dependencies={
-            "database": Provide(lambda: database, sync_to_thread=False),
-            "outbox": Provide(lambda: world.outbox, sync_to_thread=False),
-            "settings": Provide(lambda: world.settings, sync_to_thread=False),
-            "registry": Provide(lambda: world.registry, sync_to_thread=False),
-            "store": Provide(lambda: world.store, sync_to_thread=False),
-        },
-    )
-    async with AsyncTestClient(app) as test_client:
-        yield test_client
+ACTOR_NAME = "Орлова Татьяна Николаевна"
+ACTOR_ID = "0192f5a0-0000-7000-8000-0000000000f1"
 
 
 def package(*kinds: str) -> dict[str, tuple[str, bytes, str]]:
@@ -76,7 +31,6 @@ async def test_multipart_submission_with_checklist_and_an_incomplete_package(
             "eligibility": json.dumps(answers),
         },
         files=package("statement"),
-        headers=ACTOR,
     )
     assert incomplete.status_code == 422, incomplete.text
     body = incomplete.json()
@@ -92,7 +46,6 @@ async def test_multipart_submission_with_checklist_and_an_incomplete_package(
             "submit": "false",
         },
         files=package("statement", "information_note", "work_plan"),
-        headers=ACTOR,
     )
     assert draft.status_code == 201, draft.text
     assert draft.json()["status"] == "draft"
@@ -111,13 +64,11 @@ async def test_multipart_submission_with_checklist_and_an_incomplete_package(
             "version": (None, str(application["version"])),
             "eligibility": (None, json.dumps(answers)),
         },
-        headers=ACTOR,
     )
     assert edited.status_code == 200, edited.text
     submitted = await client.post(
         f"/applications/{application['id']}/submit",
         json={"version": edited.json()["version"]},
-        headers=ACTOR,
     )
     assert submitted.status_code == 201, submitted.text
     assert submitted.json()["status"] == "submitted"
@@ -141,7 +92,7 @@ async def test_multipart_submission_with_checklist_and_an_incomplete_package(
     trail = await client.get("/audit", params={"application_id": application["id"]})
     assert [r["action"] for r in trail.json()] == ["create", "edit", "submit"]
     assert {r["actor_name"] for r in trail.json()} == {"Орлова Татьяна Николаевна"}
-    by_person = await client.get("/audit", params={"actor_id": ACTOR["X-IMC-Actor-Id"]})
+    by_person = await client.get("/audit", params={"actor_id": ACTOR_ID})
     assert len(by_person.json()) == 3
     assert (await client.get("/audit")).status_code == 422
 

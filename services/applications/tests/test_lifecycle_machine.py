@@ -34,6 +34,7 @@ from imc_applications.services.audit import Actor
 from imc_applications.services.council import ItemInput
 from imc_applications.settings import ApplicationsSettings
 from imc_contracts.site_kinds import rules_of
+from imc_shared import testing
 from imc_shared.db import Database
 from imc_shared.errors import DomainError
 from imc_shared.outbox import Outbox
@@ -72,7 +73,7 @@ def make_machine(template: Path, workdir: Path, registry_factory: Any) -> type:
             self.outbox = Outbox(district=DISTRICT, source="applications")
             self.store = FileStore(self.workdir / "files")
             self.issuers = ApplicationsSettings(
-                service="applications", district=DISTRICT
+                service="applications", district=DISTRICT, **testing.auth_settings()
             ).issuer_table()
             self.actor = Actor(name="Секретарь совета")
             self.today = date(2026, 9, 1)

@@ -24,6 +24,8 @@ from imc_registry.api.controllers import CentreSiteController, PublicController,
 from imc_registry.db.models import CentreSite, Site
 from imc_registry.messaging.handlers import centre_site_handler, subscribe
 from imc_registry.settings import RegistrySettings
+from imc_shared import testing
+from imc_shared.auth import Role
 from imc_shared.broker import Publisher, make_broker
 from imc_shared.consumer import Consumers, Delivery, Rejected
 from imc_shared.db import Database
@@ -33,7 +35,9 @@ from imc_shared.tables import outbox as outbox_table
 
 DISTRICT = "yaya"
 CENTRE_URI = "amqp://10.0.0.1:5672"
-SETTINGS = RegistrySettings(service="registry", district=DISTRICT, centre_upstream=CENTRE_URI)
+SETTINGS = RegistrySettings(
+    service="registry", district=DISTRICT, centre_upstream=CENTRE_URI, **testing.auth_settings()
+)
 T0 = datetime(2026, 11, 1, 3, tzinfo=UTC)
 
 
@@ -155,7 +159,9 @@ def test_the_subscription_exists_only_with_a_centre_upstream() -> None:
         subscribe(consumers, outbox=Outbox(district=DISTRICT, source="registry"), settings=settings)
         return consumers.queues
 
-    plain = queues(RegistrySettings(service="registry", district=DISTRICT))
+    plain = queues(
+        RegistrySettings(service="registry", district=DISTRICT, **testing.auth_settings())
+    )
     federated = queues(SETTINGS)
     assert any(ORDER_ISSUED.routing_key in q for q in plain)
     assert any(RESYNC_REQUESTED.routing_key in q for q in plain)
@@ -163,7 +169,11 @@ def test_the_subscription_exists_only_with_a_centre_upstream() -> None:
     assert [q for q in federated if SITE_STATUS_CHANGED.routing_key in q] == [
         f"registry.centre.{SITE_STATUS_CHANGED.routing_key}"
     ]
-    blank = queues(RegistrySettings(service="registry", district=DISTRICT, centre_upstream=" "))
+    blank = queues(
+        RegistrySettings(
+            service="registry", district=DISTRICT, centre_upstream=" ", **testing.auth_settings()
+        )
+    )
     assert not any(SITE_STATUS_CHANGED.routing_key in q for q in blank)
 
 
@@ -183,6 +193,7 @@ async def client(database: Database) -> AsyncIterator[AsyncTestClient[Any]]:
         },
     )
     async with AsyncTestClient(app) as test_client:
+        test_client.headers.update(testing.bearer(DISTRICT, Role.DISTRICT_ADMIN))
         yield test_client
     await own.dispose()
 

@@ -26,6 +26,8 @@ from imc_registry.api.schemas import PersonCard
 from imc_registry.domain.people import PUBLIC_PERSON_FIELDS
 from imc_registry.services import sites
 from imc_registry.settings import RegistrySettings
+from imc_shared import testing
+from imc_shared.auth import Role
 from imc_shared.db import Database
 from imc_shared.http import create_http_app
 from imc_shared.outbox import Outbox
@@ -45,7 +47,12 @@ SCHOOL = {
 
 @pytest.fixture
 async def client(database: Database, outbox: Outbox) -> AsyncIterator[Client]:
-    settings = RegistrySettings(service="registry", district=DISTRICT, database_url=database.url)
+    settings = RegistrySettings(
+        service="registry",
+        district=DISTRICT,
+        database_url=database.url,
+        **testing.auth_settings(),
+    )
     app = create_http_app(
         [
             OrganisationController,
@@ -64,6 +71,7 @@ async def client(database: Database, outbox: Outbox) -> AsyncIterator[Client]:
         },
     )
     async with AsyncTestClient(app) as test_client:
+        test_client.headers.update(testing.bearer(DISTRICT, Role.DISTRICT_ADMIN))
         yield test_client
 
 
@@ -297,3 +305,117 @@ async def test_site_kinds_catalogue(client: Client) -> None:
     assert osmp["leader"]["co_leader_required"] is True
     assert osmp["termination"]["grounds"][0]["title"] == "завершение срока деятельности"
     assert (await client.get("/site-kinds/nothing")).status_code == 404
+
+
+READER = "0192f5a0-0000-7000-8000-0000000000b7"
+SECRETARY_NAME = "Кузнецова Марина Ивановна"
+
+
+async def _person(client: Client) -> str:
+    created = await client.post(
+        "/people",
+        json={
+            "full_name": "Сидоров Пётр Ильич",
+            "position": "методист",
+            "staff_group": "imc_methodist",
+            "phone": "+7 913 111-11-11",
+            "consent_given": True,
+            "consent_date": "2026-09-01",
+            "consent_document": "согласие № 7",
+        },
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
+async def test_no_token_is_refused_but_the_public_catalogue_is_open(client: Client) -> None:
+    person_id = await _person(client)
+    anonymous = {"Authorization": ""}
+    for path in ("/organisations", f"/people/{person_id}/card", "/sites", "/site-kinds"):
+        refused = await client.get(path, headers=anonymous)
+        assert refused.status_code == 401, path
+    forged = await client.get("/organisations", headers={"Authorization": "Bearer not-a-token"})
+    assert forged.status_code == 401
+    assert (await client.post("/organisations", json=SCHOOL, headers=anonymous)).status_code == 401
+    assert (await client.get("/public/sites", headers=anonymous)).status_code == 200
+    assert (await client.get("/health", headers=anonymous)).status_code == 200
+
+
+async def test_a_token_of_another_district_is_refused(client: Client) -> None:
+    person_id = await _person(client)
+    other = testing.bearer("krapivino", Role.DISTRICT_ADMIN)
+    for path in ("/organisations", f"/people/{person_id}", f"/people/{person_id}/card"):
+        refused = await client.get(path, headers=other)
+        assert refused.status_code == 403, path
+        assert "другому району" in refused.json()["message"]
+    assert (await client.post("/organisations", json=SCHOOL, headers=other)).status_code == 403
+    assert (await client.get("/organisations")).json() == []  # nothing was added
+
+
+async def test_readers_may_read_but_only_staff_change(client: Client) -> None:
+    school = (await client.post("/organisations", json=SCHOOL)).json()
+    for role in (Role.TEACHER, Role.SCHOOL_REPRESENTATIVE, Role.COUNCIL_MEMBER, Role.SERVICE):
+        headers = testing.bearer(DISTRICT, role, organisation_id=None)
+        listed = await client.get("/organisations", headers=headers)
+        assert listed.status_code == 200, role
+        assert [o["id"] for o in listed.json()] == [school["id"]]
+    teacher = testing.bearer(DISTRICT, Role.TEACHER)
+    refused = await client.post("/organisations", json=SCHOOL, headers=teacher)
+    assert refused.status_code == 403
+    assert "педагог" in refused.json()["message"]
+    assert (
+        await client.patch(f"/organisations/{school['id']}", json={"phone": "1"}, headers=teacher)
+    ).status_code == 403
+    representative = testing.bearer(
+        DISTRICT, Role.SCHOOL_REPRESENTATIVE, organisation_id=msgspec.convert(school["id"], Any)
+    )
+    own_school = await client.post(f"/organisations/{school['id']}/archive", headers=representative)
+    assert own_school.status_code == 403  # the registry is kept by the IMC, not the schools
+    secretary = testing.bearer(DISTRICT, Role.COUNCIL_SECRETARY)
+    council = {"kind": "methodical_council", "title": "Методический совет"}
+    assert (await client.post("/structures", json=council, headers=secretary)).status_code == 403
+    service = testing.bearer(DISTRICT, Role.SERVICE)
+    assert (await client.post("/people", json={}, headers=service)).status_code == 403
+    for role in (Role.METHODIST, Role.CENTRE_COORDINATOR):
+        changed = await client.patch(
+            f"/organisations/{school['id']}",
+            json={"phone": "+7 384 412-34-56"},
+            headers=testing.bearer(DISTRICT, role),
+        )
+        assert changed.status_code == 200, role
+    assert (await client.get("/organisations")).json()[0]["archived"] is False
+
+
+async def test_full_record_only_for_staff_and_the_secretary_and_logged_with_reader(
+    client: Client,
+) -> None:
+    person_id = await _person(client)
+    for role in (
+        Role.TEACHER,
+        Role.SCHOOL_REPRESENTATIVE,
+        Role.COUNCIL_MEMBER,
+        Role.SERVICE,
+    ):
+        headers = testing.bearer(DISTRICT, role)
+        refused = await client.get(f"/people/{person_id}", headers=headers)
+        assert refused.status_code == 403, role
+        card = await client.get(f"/people/{person_id}/card", headers=headers)
+        assert card.status_code == 200, role
+        assert "phone" not in card.json()
+    for role in (Role.DISTRICT_ADMIN, Role.METHODIST, Role.CENTRE_COORDINATOR):
+        full = await client.get(f"/people/{person_id}", headers=testing.bearer(DISTRICT, role))
+        assert full.status_code == 200, role
+    secretary = testing.bearer(
+        DISTRICT, Role.COUNCIL_SECRETARY, name=SECRETARY_NAME, subject=READER
+    )
+    with capture_logs() as logs:
+        full = await client.get(f"/people/{person_id}", headers=secretary)
+    assert full.status_code == 200, full.text
+    assert full.json()["consent"]["document"] == "согласие № 7"
+    [read] = [e for e in logs if e["event"] == "personal data read"]
+    assert (read["person_id"], read["reader"], read["reader_name"], read["reader_role"]) == (
+        person_id,
+        READER,
+        SECRETARY_NAME,
+        "council_secretary",
+    )

@@ -2,7 +2,6 @@
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import unquote
 from uuid import UUID
 
 import msgspec
@@ -12,35 +11,45 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from imc_applications.api import schemas
+from imc_applications.api.access import (
+    APPLICANTS,
+    COMMENT_READERS,
+    COMMENTERS,
+    COUNCIL_CLERKS,
+    COUNCIL_READERS,
+    STAFF_ONLY,
+    actor_of,
+    comment_audience,
+    ensure_own,
+    ensure_visibility,
+    organisation_scope,
+)
 from imc_applications.domain.council import Tally
 from imc_applications.services import applications, council, orders, sites
 from imc_applications.services.applications import Draft, Upload
-from imc_applications.services.audit import Actor
 from imc_applications.services.council import ItemInput
 from imc_applications.services.daily import district_today
 from imc_applications.services.registry_client import RegistryClient
 from imc_applications.settings import ApplicationsSettings
+from imc_shared.auth import current
 from imc_shared.db import Database
 from imc_shared.errors import InvalidInput
 from imc_shared.outbox import Outbox
 from imc_shared.storage import FileStore
 
 MULTIPART = Body(media_type=RequestEncodingType.MULTI_PART)
-UNKNOWN_ACTOR = "пользователь не указан"
 
 
-def actor_of(request: Request[Any, Any, Any]) -> Actor:
-    """Who acts: ``X-IMC-Actor`` (the name, percent-encoded UTF-8) and ``X-IMC-Actor-Id``.
-
-    The portal sets both from the signed-in account; without them the audit says so.
-    """
-    name = unquote(request.headers.get("x-imc-actor", "")).strip() or UNKNOWN_ACTOR
-    raw_id = request.headers.get("x-imc-actor-id")
-    try:
-        actor_id = UUID(raw_id) if raw_id else None
-    except ValueError:
-        raise InvalidInput("Заголовок X-IMC-Actor-Id не является UUID", field="actor") from None
-    return Actor(name=name[:200], id=actor_id)
+async def _own_application(
+    request: Request[Any, Any, Any], database: Database, district: str, application_id: UUID
+) -> None:
+    """A school's account may act on its own organisation's application only."""
+    if organisation_scope(current(request)) is None:
+        return
+    row = await applications.get_application(
+        database=database, district=district, application_id=application_id
+    )
+    ensure_own(current(request), row.organisation_id)
 
 
 async def _uploads(**files: UploadFile | None) -> dict[str, Upload]:
@@ -71,7 +80,11 @@ class ApplicationController(Controller):
     path = "/applications"
     tags = ["applications"]
 
-    @post("/", summary="Start an application (draft, or submitted with its package)")
+    @post(
+        "/",
+        summary="Start an application (draft, or submitted with its package)",
+        opt=APPLICANTS,
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -82,6 +95,7 @@ class ApplicationController(Controller):
         registry: RegistryClient,
         store: FileStore,
     ) -> schemas.Application:
+        ensure_own(current(request), data.organisation_id)
         row = await applications.create_application(
             database=database,
             outbox=outbox,
@@ -106,7 +120,11 @@ class ApplicationController(Controller):
         )
         return schemas.Application.of(row)
 
-    @patch("/{application_id:uuid}", summary="Change a draft or a returned application")
+    @patch(
+        "/{application_id:uuid}",
+        summary="Change a draft or a returned application",
+        opt=APPLICANTS,
+    )
     async def update(
         self,
         request: Request[Any, Any, Any],
@@ -116,6 +134,7 @@ class ApplicationController(Controller):
         settings: ApplicationsSettings,
         store: FileStore,
     ) -> schemas.Application:
+        await _own_application(request, database, settings.district, application_id)
         row = await applications.edit_application(
             database=database,
             store=store,
@@ -137,7 +156,11 @@ class ApplicationController(Controller):
         )
         return schemas.Application.of(row)
 
-    @post("/{application_id:uuid}/submit", summary="Submit (or resubmit) the application")
+    @post(
+        "/{application_id:uuid}/submit",
+        summary="Submit (or resubmit) the application",
+        opt=APPLICANTS,
+    )
     async def submit(
         self,
         request: Request[Any, Any, Any],
@@ -147,6 +170,7 @@ class ApplicationController(Controller):
         outbox: Outbox,
         settings: ApplicationsSettings,
     ) -> schemas.Application:
+        await _own_application(request, database, settings.district, application_id)
         row = await applications.submit_application(
             database=database,
             outbox=outbox,
@@ -157,7 +181,7 @@ class ApplicationController(Controller):
         )
         return schemas.Application.of(row)
 
-    @post("/{application_id:uuid}/return", summary="Return for more information")
+    @post("/{application_id:uuid}/return", summary="Return for more information", opt=STAFF_ONLY)
     async def send_back(
         self,
         request: Request[Any, Any, Any],
@@ -179,7 +203,7 @@ class ApplicationController(Controller):
         )
         return schemas.Application.of(row)
 
-    @post("/{application_id:uuid}/review", summary="Hand to the curating methodist")
+    @post("/{application_id:uuid}/review", summary="Hand to the curating methodist", opt=STAFF_ONLY)
     async def review(
         self,
         request: Request[Any, Any, Any],
@@ -200,7 +224,11 @@ class ApplicationController(Controller):
         )
         return schemas.Application.of(row)
 
-    @post("/{application_id:uuid}/conclusion", summary="Record the expert conclusion")
+    @post(
+        "/{application_id:uuid}/conclusion",
+        summary="Record the expert conclusion",
+        opt=STAFF_ONLY,
+    )
     async def conclude(
         self,
         request: Request[Any, Any, Any],
@@ -221,7 +249,7 @@ class ApplicationController(Controller):
         )
         return schemas.Application.of(row)
 
-    @post("/{application_id:uuid}/withdraw", summary="Withdraw the application")
+    @post("/{application_id:uuid}/withdraw", summary="Withdraw the application", opt=APPLICANTS)
     async def withdraw(
         self,
         request: Request[Any, Any, Any],
@@ -230,6 +258,7 @@ class ApplicationController(Controller):
         database: Database,
         settings: ApplicationsSettings,
     ) -> schemas.Application:
+        await _own_application(request, database, settings.district, application_id)
         row = await applications.withdraw_application(
             database=database,
             district=settings.district,
@@ -240,7 +269,7 @@ class ApplicationController(Controller):
         )
         return schemas.Application.of(row)
 
-    @post("/{application_id:uuid}/comments", summary="Comment on the application")
+    @post("/{application_id:uuid}/comments", summary="Comment on the application", opt=COMMENTERS)
     async def comment(
         self,
         request: Request[Any, Any, Any],
@@ -249,6 +278,8 @@ class ApplicationController(Controller):
         database: Database,
         settings: ApplicationsSettings,
     ) -> schemas.Comment:
+        await _own_application(request, database, settings.district, application_id)
+        ensure_visibility(current(request), data.visibility)
         row = await applications.add_comment(
             database=database,
             district=settings.district,
@@ -259,38 +290,56 @@ class ApplicationController(Controller):
         )
         return schemas.Comment.of(row)
 
-    @get("/{application_id:uuid}/comments", summary="Comments one audience may read")
+    @get(
+        "/{application_id:uuid}/comments",
+        summary="Comments one audience may read (no wider than the reader's own)",
+        opt=COMMENT_READERS,
+    )
     async def comments(
         self,
+        request: Request[Any, Any, Any],
         application_id: UUID,
         database: Database,
         settings: ApplicationsSettings,
         audience: str = "applicant",
     ) -> list[schemas.Comment]:
+        await _own_application(request, database, settings.district, application_id)
         rows = await applications.list_comments(
             database=database,
             district=settings.district,
             application_id=application_id,
-            audience=audience,
+            audience=comment_audience(current(request), audience),
         )
         return [schemas.Comment.of(row) for row in rows]
 
-    @get("/", summary="List applications")
+    @get("/", summary="List applications (a school's account: its own organisation's)")
     async def index(
-        self, database: Database, settings: ApplicationsSettings, status: str | None = None
+        self,
+        request: Request[Any, Any, Any],
+        database: Database,
+        settings: ApplicationsSettings,
+        status: str | None = None,
     ) -> list[schemas.Application]:
         rows = await applications.list_applications(
-            database=database, district=settings.district, status=status
+            database=database,
+            district=settings.district,
+            status=status,
+            organisation_id=organisation_scope(current(request)),
         )
         return [schemas.Application.of(row) for row in rows]
 
     @get("/{application_id:uuid}", summary="One application")
     async def show(
-        self, application_id: UUID, database: Database, settings: ApplicationsSettings
+        self,
+        request: Request[Any, Any, Any],
+        application_id: UUID,
+        database: Database,
+        settings: ApplicationsSettings,
     ) -> schemas.Application:
         row = await applications.get_application(
             database=database, district=settings.district, application_id=application_id
         )
+        ensure_own(current(request), row.organisation_id)
         return schemas.Application.of(row)
 
 
@@ -300,7 +349,7 @@ class MeetingController(Controller):
     path = "/meetings"
     tags = ["council"]
 
-    @post("/", summary="Plan a council meeting")
+    @post("/", summary="Plan a council meeting", opt=COUNCIL_CLERKS)
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -322,7 +371,7 @@ class MeetingController(Controller):
         )
         return schemas.Meeting.of(row)
 
-    @post("/{meeting_id:uuid}/attendance", summary="Record who is present")
+    @post("/{meeting_id:uuid}/attendance", summary="Record who is present", opt=COUNCIL_CLERKS)
     async def attendance(
         self,
         request: Request[Any, Any, Any],
@@ -345,7 +394,7 @@ class MeetingController(Controller):
         )
         return schemas.Meeting.of(row)
 
-    @post("/{meeting_id:uuid}/items", summary="Put a question on the agenda")
+    @post("/{meeting_id:uuid}/items", summary="Put a question on the agenda", opt=COUNCIL_CLERKS)
     async def add_item(
         self,
         request: Request[Any, Any, Any],
@@ -381,7 +430,9 @@ class MeetingController(Controller):
         return schemas.Meeting.of(row)
 
     @post(
-        "/{meeting_id:uuid}/items/{item_id:uuid}/remove", summary="Take a question off the agenda"
+        "/{meeting_id:uuid}/items/{item_id:uuid}/remove",
+        summary="Take a question off the agenda",
+        opt=COUNCIL_CLERKS,
     )
     async def remove_item(
         self,
@@ -400,7 +451,11 @@ class MeetingController(Controller):
         )
         return schemas.Meeting.of(row)
 
-    @post("/{meeting_id:uuid}/items/{item_id:uuid}/vote", summary="Record the vote")
+    @post(
+        "/{meeting_id:uuid}/items/{item_id:uuid}/vote",
+        summary="Record the vote",
+        opt=COUNCIL_CLERKS,
+    )
     async def vote(
         self,
         request: Request[Any, Any, Any],
@@ -421,7 +476,11 @@ class MeetingController(Controller):
         )
         return schemas.Meeting.of(row)
 
-    @post("/{meeting_id:uuid}/close", summary="Close the meeting; decisions take effect")
+    @post(
+        "/{meeting_id:uuid}/close",
+        summary="Close the meeting; decisions take effect",
+        opt=COUNCIL_CLERKS,
+    )
     async def close(
         self,
         request: Request[Any, Any, Any],
@@ -441,14 +500,14 @@ class MeetingController(Controller):
         )
         return schemas.Meeting.of(row)
 
-    @get("/", summary="List meetings")
+    @get("/", summary="List meetings", opt=COUNCIL_READERS)
     async def index(
         self, database: Database, settings: ApplicationsSettings
     ) -> list[schemas.Meeting]:
         rows = await council.list_meetings(database=database, district=settings.district)
         return [schemas.Meeting.of(row) for row in rows]
 
-    @get("/{meeting_id:uuid}", summary="One meeting")
+    @get("/{meeting_id:uuid}", summary="One meeting", opt=COUNCIL_READERS)
     async def show(
         self, meeting_id: UUID, database: Database, settings: ApplicationsSettings
     ) -> schemas.Meeting:
@@ -464,7 +523,7 @@ class OrderController(Controller):
     path = "/orders"
     tags = ["orders"]
 
-    @post("/", summary="Issue the order on a council decision")
+    @post("/", summary="Issue the order on a council decision", opt=STAFF_ONLY)
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -519,7 +578,7 @@ class SiteController(Controller):
         row = await sites.get_site(database=database, district=settings.district, site_id=site_id)
         return schemas.Site.of(row)
 
-    @post("/{site_id:uuid}/reports/{report_id:uuid}", summary="Hand in a report")
+    @post("/{site_id:uuid}/reports/{report_id:uuid}", summary="Hand in a report", opt=APPLICANTS)
     async def submit_report(
         self,
         request: Request[Any, Any, Any],
@@ -530,6 +589,11 @@ class SiteController(Controller):
         settings: ApplicationsSettings,
         store: FileStore,
     ) -> schemas.Report:
+        if organisation_scope(current(request)) is not None:
+            site = await sites.get_site(
+                database=database, district=settings.district, site_id=site_id
+            )
+            ensure_own(current(request), site.organisation_id)
         row = await sites.submit_report(
             database=database,
             store=store,
@@ -550,7 +614,7 @@ class ReportController(Controller):
     path = "/reports"
     tags = ["sites"]
 
-    @get("/late", summary="Reports past due and not handed in")
+    @get("/late", summary="Reports past due and not handed in", opt=COUNCIL_READERS)
     async def late(
         self, database: Database, settings: ApplicationsSettings, today: date | None = None
     ) -> list[schemas.Report]:
@@ -568,7 +632,11 @@ class AuditController(Controller):
     path = "/audit"
     tags = ["audit"]
 
-    @get("/", summary="Audit records of a site, an application or a person's actions")
+    @get(
+        "/",
+        summary="Audit records of a site, an application or a person's actions",
+        opt=STAFF_ONLY,
+    )
     async def index(
         self,
         database: Database,
@@ -593,7 +661,11 @@ class LifecycleController(Controller):
     path = "/lifecycle"
     tags = ["operations"]
 
-    @post("/daily-checks", summary="Run the daily checks now (expiry, warnings, reminders)")
+    @post(
+        "/daily-checks",
+        summary="Run the daily checks now (expiry, warnings, reminders)",
+        opt=STAFF_ONLY,
+    )
     async def run(
         self,
         data: schemas.TickIn,

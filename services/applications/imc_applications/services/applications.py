@@ -526,12 +526,18 @@ async def get_application(
 
 
 async def list_applications(
-    *, database: Database, district: str, status: str | None = None
+    *,
+    database: Database,
+    district: str,
+    status: str | None = None,
+    organisation_id: UUID | None = None,
 ) -> list[Application]:
-    """Applications of ``district``, newest first."""
+    """Applications of ``district`` (of one organisation when given), newest first."""
     statement = sa.select(Application).where(Application.district == district)
     if status:
         statement = statement.where(Application.status == status)
+    if organisation_id is not None:
+        statement = statement.where(Application.organisation_id == organisation_id)
     async with database.sessions() as session:
         rows = await session.scalars(statement.order_by(Application.created_at.desc()))
         return list(rows.all())

@@ -64,15 +64,18 @@ class Structure(msgspec.Struct, kw_only=True):
 
 
 class RegistryClient:
-    """A small HTTP client of the registry."""
+    """A small HTTP client of the registry, signing each call as this service."""
 
-    def __init__(self, base_url: str, *, timeout: float = 5.0) -> None:
+    def __init__(
+        self, base_url: str, *, auth: httpx.Auth | None = None, timeout: float = 5.0
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.auth = auth
         self.timeout = timeout
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> httpx.Response:
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with httpx.AsyncClient(timeout=self.timeout, auth=self.auth) as client:
                 response = await client.get(f"{self.base_url}{path}", params=params)
         except httpx.HTTPError as error:
             raise RegistryUnavailable("Реестр недоступен; попробуйте позже") from error

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 
@@ -40,9 +40,13 @@ from imc_registry.services import (
     structures,
 )
 from imc_registry.settings import RegistrySettings
+from imc_shared.auth import STAFF, Role, current, roles
 from imc_shared.db import Database
 from imc_shared.errors import InvalidInput, NotFound
 from imc_shared.outbox import Outbox
+
+FULL_RECORD_READERS = roles(STAFF, Role.COUNCIL_SECRETARY)
+"""Who may read a person's full record (contacts, consent): 152-ФЗ, need to know."""
 
 
 class OrganisationController(Controller):
@@ -241,10 +245,26 @@ class PersonController(Controller):
         )
         return [PersonCard.of(row) for row in rows]
 
-    @get("/{person_id:uuid}", summary="The full record of a person (staff use; logged)")
-    async def show(self, person_id: UUID, database: Database, settings: RegistrySettings) -> Person:
+    @get(
+        "/{person_id:uuid}",
+        summary="The full record of a person (staff and the council's secretary; logged)",
+        opt=FULL_RECORD_READERS,
+    )
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        person_id: UUID,
+        database: Database,
+        settings: RegistrySettings,
+    ) -> Person:
+        reader = current(request)
         row = await people.read_full_record(
-            database=database, district=settings.district, person_id=person_id
+            database=database,
+            district=settings.district,
+            person_id=person_id,
+            reader=reader.subject,
+            reader_name=reader.name,
+            reader_role=reader.role.value,
         )
         return Person.of(row)
 

@@ -128,11 +128,27 @@ async def get_person(session: AsyncSession, district: str, person_id: UUID) -> P
     return person
 
 
-async def read_full_record(*, database: Database, district: str, person_id: UUID) -> Person:
-    """The full record, personal data included; every read is logged (152-ФЗ)."""
+async def read_full_record(
+    *,
+    database: Database,
+    district: str,
+    person_id: UUID,
+    reader: str = "",
+    reader_name: str = "",
+    reader_role: str = "",
+) -> Person:
+    """The full record, personal data included; every read is logged with who read it
+    (152-ФЗ)."""
     async with database.sessions() as session:
         person = await get_person(session, district, person_id)
-    log.info("personal data read", person_id=str(person_id), fields="full_record")
+    log.info(
+        "personal data read",
+        person_id=str(person_id),
+        fields="full_record",
+        reader=reader,
+        reader_name=reader_name,
+        reader_role=reader_role,
+    )
     return person
 
 
