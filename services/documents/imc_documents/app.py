@@ -9,6 +9,7 @@ from imc_documents.api.controllers import (
     BatchController,
     DocumentController,
     RenderController,
+    RevokeController,
     TemplateController,
     VerifyController,
 )
@@ -74,6 +75,7 @@ def create_app(settings: DocumentsSettings | None = None) -> Litestar:
         [
             RenderController,
             VerifyController,
+            RevokeController,
             BatchController,
             TemplateController,
             DocumentController,

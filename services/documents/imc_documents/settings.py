@@ -20,10 +20,8 @@ class DocumentsSettings(ServiceSettings, frozen=True, kw_only=True):
     soffice: str = ""
     """LibreOffice executable; found on PATH when empty."""
     public_url: str = "http://localhost:8000"
-    """Public address of this service as people reach it: the QR codes lead to
-    ``{public_url}/verify/{number}``."""
-    staff_token: str = ""
-    """When set, revoking a document needs the header ``X-Staff-Token`` with this value."""
+    """Public address of this service as people reach it: the QR codes lead to the open
+    verification page ``{public_url}/public/verify/{number}``."""
     batch_max_attempts: int = 3
     """Tries of one document of a bulk job before it is reported failed."""
     converter_profile_dir: str = ""

@@ -9,6 +9,7 @@ import pytest
 
 from imc_documents.app import create_app
 from imc_documents.settings import DocumentsSettings, get_settings
+from imc_shared import testing
 
 
 @pytest.mark.skipif(
@@ -21,6 +22,7 @@ def test_the_app_serves_every_route(tmp_path: Path) -> None:
         district="yaya",
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'documents.db'}",
         storage_dir=str(tmp_path / "files"),
+        **testing.auth_settings(),
     )
     app = create_app(settings)
     paths = {route.path for route in app.routes}
@@ -29,7 +31,7 @@ def test_the_app_serves_every_route(tmp_path: Path) -> None:
         "/documents/render",
         "/documents/render/templates",
         "/documents/{document_id:uuid}/{filename:str}",
-        "/verify/{number:str}",
+        "/public/verify/{number:str}",
         "/verify/{number:str}/revoke",
         "/batches",
         "/batches/{batch_id:uuid}",

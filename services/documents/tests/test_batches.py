@@ -22,6 +22,7 @@ from imc_documents.domain.common import Letterhead
 from imc_documents.services.batches import BatchRunner, BatchService, NewItem
 from imc_documents.services.papers import PaperService
 from imc_documents.settings import DocumentsSettings
+from imc_shared import testing
 from imc_shared.db import Database, migrate
 from imc_shared.errors import Conflict, InvalidInput
 from imc_shared.http import create_http_app
@@ -179,7 +180,7 @@ async def test_bulk_jobs_over_http(batches: BatchService, database: Database) ->
     runner = BatchRunner(batches, idle_seconds=0.05)
     app = create_http_app(
         [BatchController],
-        settings=DocumentsSettings(service="documents", district="yaya"),
+        settings=DocumentsSettings(service="documents", district="yaya", **testing.auth_settings()),
         title="Документы",
         dependencies={"batches": Provide(lambda: batches, sync_to_thread=False)},
         on_startup=[runner.start],
@@ -191,6 +192,7 @@ async def test_bulk_jobs_over_http(batches: BatchService, database: Database) ->
         "items": [{"data": item(n).data, "source_key": item(n).source_key} for n in NAMES],
     }
     async with AsyncTestClient(app) as client:
+        client.auth = testing.auth("yaya")
         created = await client.post("/batches", json=body)
         assert created.status_code == 202, created.text
         job = created.json()

@@ -111,6 +111,7 @@ async def test_certificate_rendered_once_per_registration_with_name_and_hours(
     [row] = await certificates(database)
     payload = first.payload
     assert (row.kind, row.subject_id) == ("certificate", payload.registration_id)
+    assert row.person_id == payload.person_id  # a teacher downloads their own certificate
     assert row.organisation_id == payload.organisation_id
     assert row.person_name == "Карпенко Юлия Сергеевна"
     assert row.verification_number and row.revoked_at is None

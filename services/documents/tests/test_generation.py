@@ -33,6 +33,7 @@ from imc_documents.db.models import Document
 from imc_documents.domain.common import NO_ORGANISATION
 from imc_documents.services.generation import DocumentWriter
 from imc_documents.settings import DocumentsSettings
+from imc_shared import testing
 from imc_shared.consumer import Rejected
 from imc_shared.db import Database, migrate
 from imc_shared.http import create_http_app
@@ -62,6 +63,7 @@ SETTINGS = DocumentsSettings(
     authority="МБУ «ИМЦ» Яйского муниципального округа",
     place="пгт Яя",
     signatory_name="Сладкова Наталья Александровна",
+    **testing.auth_settings(),
 )
 
 
@@ -232,6 +234,7 @@ async def test_register_and_downloads_over_http(
         },
     )
     async with AsyncTestClient(app) as client:
+        client.auth = testing.auth("yaya")
         listed = await client.get("/documents")
         assert listed.status_code == 200
         [entry] = listed.json()

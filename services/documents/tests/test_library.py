@@ -28,6 +28,7 @@ from imc_documents.services.library import (
 from imc_documents.services.papers import PaperService, RenderRequest
 from imc_documents.settings import DocumentsSettings
 from imc_documents.templates import TEMPLATES_DIR
+from imc_shared import testing
 from imc_shared.db import Database, migrate
 from imc_shared.errors import InvalidInput, NotFound
 from imc_shared.http import create_http_app
@@ -180,11 +181,12 @@ async def test_templates_over_http(database: Database, tmp_path: Path) -> None:
     await database.engine.dispose()
     app = create_http_app(
         [TemplateController],
-        settings=DocumentsSettings(service="documents", district="yaya"),
+        settings=DocumentsSettings(service="documents", district="yaya", **testing.auth_settings()),
         title="Документы",
         dependencies={"library": Provide(lambda: library, sync_to_thread=False)},
     )
     async with AsyncTestClient(app) as client:
+        client.auth = testing.auth("yaya")
         listed = (await client.get("/templates")).json()
         assert {t["template"] for t in listed} == set(TITLES)
         assert all(t["active_version"] == 0 for t in listed)

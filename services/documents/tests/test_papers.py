@@ -15,13 +15,19 @@ import io
 import zipfile
 from pathlib import Path
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 from docx import Document as DocxDocument
 from litestar.di import Provide
 from litestar.testing import AsyncTestClient
 
-from imc_documents.api.controllers import DocumentController, RenderController, VerifyController
+from imc_documents.api.controllers import (
+    DocumentController,
+    RenderController,
+    RevokeController,
+    VerifyController,
+)
 from imc_documents.app import MIGRATIONS
 from imc_documents.domain.awards import (
     CertificateData,
@@ -45,6 +51,8 @@ from imc_documents.templates import (
     LETTER_OF_THANKS,
     TEMPLATES_DIR,
 )
+from imc_shared import testing
+from imc_shared.auth import Role
 from imc_shared.db import Database, migrate
 from imc_shared.errors import InvalidInput
 from imc_shared.http import create_http_app
@@ -57,6 +65,8 @@ LETTERHEAD = Letterhead(
     place="пгт Яя",
     signatory_name="Сладкова Наталья Александровна",
 )
+DISTRICT = "yaya"
+TEACHER = UUID("0192f5a0-0000-7000-8000-00000000b001")
 NUMBER = "7KQ2-M9XD"
 URL = f"https://imc.example/verify/{NUMBER}"
 
@@ -703,7 +713,7 @@ SETTINGS = DocumentsSettings(
     place="пгт Яя",
     signatory_name="Сладкова Наталья Александровна",
     public_url="https://imc.example/",
-    staff_token="s3cret",
+    **testing.auth_settings(),
 )
 
 
@@ -768,7 +778,7 @@ async def test_render_verify_and_revoke_over_http(database: Database, tmp_path: 
     store = papers.store
     await database.engine.dispose()
     app = create_http_app(
-        [RenderController, VerifyController, DocumentController],
+        [RenderController, VerifyController, RevokeController, DocumentController],
         settings=SETTINGS,
         title="Документы",
         dependencies={
@@ -779,14 +789,23 @@ async def test_render_verify_and_revoke_over_http(database: Database, tmp_path: 
         },
     )
     async with AsyncTestClient(app) as client:
+        client.auth = testing.auth("yaya")
         missing = await client.post(
             "/documents/render",
             json={"template": "certificate", "data": {"event_title": "Семинар"}},
         )
         assert missing.status_code == 422
         assert "ФИО участника" in missing.text or "дата мероприятия" in missing.text
+        body = {"template": "certificate", "data": CERTIFICATE_DATA, "person_id": str(TEACHER)}
+        for role in (Role.TEACHER, Role.COUNCIL_MEMBER, Role.SCHOOL_REPRESENTATIVE):
+            refused = await client.post(
+                "/documents/render", json=body, auth=testing.auth(DISTRICT, role)
+            )
+            assert refused.status_code == 403, role
         created = await client.post(
-            "/documents/render", json={"template": "certificate", "data": CERTIFICATE_DATA}
+            "/documents/render",
+            json=body,
+            auth=testing.auth(DISTRICT, Role.COUNCIL_SECRETARY),
         )
         assert created.status_code == 201, created.text
         doc = created.json()
@@ -808,7 +827,30 @@ async def test_render_verify_and_revoke_over_http(database: Database, tmp_path: 
         assert docx.status_code == 200
         assert "sertifikat" in docx.headers["content-disposition"]
         assert "Кузнецова Мария Ивановна" in docx_text(docx.content)
+        assert f"https://imc.example/public/verify/{doc['number']}" in docx_text(docx.content)
         assert media(docx.content)
+
+        # A teacher sees and downloads only the certificates issued to them.
+        own = testing.auth(DISTRICT, Role.TEACHER, person_id=TEACHER)
+        other = testing.auth(DISTRICT, Role.TEACHER, person_id=uuid4())
+        mine = await client.get(f"/documents/{doc['id']}/file.pdf", auth=own)
+        assert mine.status_code == 200 and mine.headers["content-type"] == "application/pdf"
+        assert [d["id"] for d in (await client.get("/documents", auth=own)).json()] == [doc["id"]]
+        assert (await client.get("/documents", auth=other)).json() == []
+        theirs = await client.get(f"/documents/{doc['id']}/file.pdf", auth=other)
+        assert theirs.status_code == 403
+        assert theirs.json()["message"] == "Педагог может получить только выданные ему сертификаты"
+        letter = await client.get(f"/documents/{thanks_doc.json()['id']}", auth=own)
+        assert letter.status_code == 403
+        school = testing.auth(DISTRICT, Role.SCHOOL_REPRESENTATIVE)
+        assert (
+            await client.get(f"/documents/{doc['id']}/file.pdf", auth=school)
+        ).status_code == 200
+        assert (await client.get("/documents", auth=None)).status_code == 401
+        foreign = testing.auth("mariinsk", Role.TEACHER, person_id=TEACHER)
+        assert (
+            await client.get(f"/documents/{doc['id']}/file.pdf", auth=foreign)
+        ).status_code == 403
         templates = (await client.get("/documents/render/templates")).json()
         assert {t["template"] for t in templates} == {
             "certificate",
@@ -833,7 +875,8 @@ async def test_render_verify_and_revoke_over_http(database: Database, tmp_path: 
         assert order.json()["verification_number"] is None
 
         number = doc["number"]
-        page = await client.get(f"/verify/{number.lower()}")
+        # The QR code's page is open: anyone's phone, no login.
+        page = await client.get(f"/public/verify/{number.lower()}", auth=None)
         assert page.status_code == 200
         assert "text/html" in page.headers["content-type"]
         for phrase in (
@@ -844,29 +887,37 @@ async def test_render_verify_and_revoke_over_http(database: Database, tmp_path: 
             "Яйский муниципальный округ",
         ):
             assert phrase in page.text, phrase
-        unknown = await client.get("/verify/0000-0000")
+        unknown = await client.get("/public/verify/0000-0000", auth=None)
         assert unknown.status_code == 404 and "не найден" in unknown.text
-        garbage = await client.get("/verify/%3Cscript%3E")
+        garbage = await client.get("/public/verify/%3Cscript%3E", auth=None)
         assert garbage.status_code == 404 and "<script>" not in garbage.text
 
-        forbidden = await client.post(f"/verify/{number}/revoke", json={"reason": "ошибка"})
-        assert forbidden.status_code == 403
-        no_reason = await client.post(
-            f"/verify/{number}/revoke", json={"reason": " "}, headers={"x-staff-token": "s3cret"}
+        anonymous = await client.post(
+            f"/verify/{number}/revoke", json={"reason": "ошибка"}, auth=None
         )
+        assert anonymous.status_code == 401
+        secretary = await client.post(
+            f"/verify/{number}/revoke",
+            json={"reason": "ошибка"},
+            auth=testing.auth(DISTRICT, Role.COUNCIL_SECRETARY),
+        )
+        assert secretary.status_code == 403
+        no_reason = await client.post(f"/verify/{number}/revoke", json={"reason": " "})
         assert no_reason.status_code == 422
         revoked = await client.post(
             f"/verify/{number}/revoke",
             json={"reason": "выдан ошибочно"},
-            headers={"x-staff-token": "s3cret"},
         )
         assert revoked.status_code == 200 and revoked.json()["revoked_at"]
-        page = await client.get(f"/verify/{number}")
+        page = await client.get(f"/public/verify/{number}", auth=None)
         assert "отозван" in page.text and "выдан ошибочно" in page.text
         assert "действителен" not in page.text
         unknown_revoke = await client.post(
             "/verify/0000-0000/revoke",
             json={"reason": "x"},
-            headers={"x-staff-token": "s3cret"},
         )
         assert unknown_revoke.status_code == 404
+        # a QR code printed before the page moved under /public/ still leads to it
+        moved = await client.get(f"/verify/{number}", auth=None, follow_redirects=False)
+        assert moved.status_code == 308
+        assert moved.headers["location"] == f"/public/verify/{number}"

@@ -26,6 +26,7 @@ from imc_documents.services.library import TITLES, TemplateLibrary
 from imc_documents.services.papers import PAPERS, PaperService, parse_data
 from imc_documents.settings import DocumentsSettings
 from imc_documents.templates import TEMPLATES_DIR
+from imc_shared import testing
 from imc_shared.db import Database, migrate
 from imc_shared.errors import InvalidInput
 from imc_shared.http import create_http_app
@@ -266,7 +267,7 @@ async def test_plans_render_over_http_once_and_a_district_template_is_checked(
         library=library,
     )
     await database.engine.dispose()
-    settings = DocumentsSettings(service="documents", district="yaya")
+    settings = DocumentsSettings(service="documents", district="yaya", **testing.auth_settings())
     app = create_http_app(
         [RenderController, DocumentController, TemplateController],
         settings=settings,
@@ -279,6 +280,7 @@ async def test_plans_render_over_http_once_and_a_district_template_is_checked(
         },
     )
     async with AsyncTestClient(app) as client:
+        client.auth = testing.auth("yaya")
         missing = await client.post(
             "/documents/render",
             json={"template": "road_map", "data": {**ROAD_MAP, "rows": [{"activity": "Семинар"}]}},

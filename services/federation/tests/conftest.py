@@ -12,6 +12,7 @@ from imc_federation.app import MIGRATIONS
 from imc_federation.messaging.handlers import FOLDS
 from imc_federation.services.ingest import Intake, RejectionLog
 from imc_federation.settings import FederationSettings
+from imc_shared import testing
 from imc_shared.consumer import Delivery, Rejected
 from imc_shared.db import Database, migrate
 
@@ -41,6 +42,7 @@ def settings(database: Database) -> FederationSettings:
         district_name="Межмуниципальный методический центр",
         database_url=database.url,
         districts=msgspec.json.encode(DISTRICTS).decode(),
+        **testing.auth_settings(),
     )
 
 

@@ -39,6 +39,8 @@ from imc_federation.api.controllers import CentreController
 from imc_federation.services.links import LinkWatcher
 from imc_federation.services.resync import resync_empty_districts
 from imc_federation.settings import FederationSettings
+from imc_shared import testing
+from imc_shared.auth import Role
 from imc_shared.db import Database
 from imc_shared.http import create_http_app
 from imc_shared.outbox import Outbox
@@ -204,6 +206,7 @@ async def client(database: Database, settings: FederationSettings) -> AsyncItera
         },
     )
     async with AsyncTestClient(app) as test_client:
+        test_client.auth = testing.auth(settings.district, Role.CENTRE_COORDINATOR)
         yield test_client
     await own.dispose()
 
@@ -388,6 +391,36 @@ async def test_xlsx_exports_have_russian_headers_and_rows(client: Client, seeded
     unknown = await client.get("/export/salaries.xlsx")
     assert unknown.status_code == 404
     assert "Отчёт «salaries» не найден" in unknown.json()["message"]
+
+
+async def test_the_centre_reads_for_every_role_and_only_staff_resync(
+    client: Client, database: Database, settings: FederationSettings, seeded: None
+) -> None:
+    centre = settings.district
+    for role in (Role.TEACHER, Role.SCHOOL_REPRESENTATIVE, Role.COUNCIL_MEMBER, Role.SERVICE):
+        read = await client.get("/sites", auth=testing.auth(centre, role))
+        assert read.status_code == 200, role
+        assert len(read.json()) == 2
+    body = {"districts": ["yaya"], "reason": "Центр восстановлен"}
+    for role in (Role.TEACHER, Role.SCHOOL_REPRESENTATIVE, Role.COUNCIL_SECRETARY, Role.SERVICE):
+        refused = await client.post("/resync", json=body, auth=testing.auth(centre, role))
+        assert refused.status_code == 403, role
+    assert "не даёт права" in refused.json()["message"]
+    # A district's account reaches nothing of the centre, not even as its administrator.
+    district = await client.get("/sites", auth=testing.auth("yaya", Role.DISTRICT_ADMIN))
+    assert district.status_code == 403
+    assert "другому району" in district.json()["message"]
+    district_resync = await client.post(
+        "/resync", json=body, auth=testing.auth("yaya", Role.CENTRE_COORDINATOR)
+    )
+    assert district_resync.status_code == 403
+    assert (await client.get("/sites", auth=None)).status_code == 401
+    assert (await client.post("/resync", json=body, auth=None)).status_code == 401
+    assert (await client.get("/health", auth=None)).status_code == 200
+    async with database.sessions() as session:
+        assert (await session.scalar(sa.select(sa.func.count()).select_from(outbox_table))) == 0
+    methodist = await client.post("/resync", json=body, auth=testing.auth(centre, Role.METHODIST))
+    assert methodist.status_code == 202
 
 
 async def test_resync_writes_the_request_to_the_outbox_on_imc_centre(

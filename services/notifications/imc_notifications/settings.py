@@ -38,8 +38,8 @@ class NotificationsSettings(ServiceSettings, frozen=True, kw_only=True):
     """Key that signs the unsubscribe links; set a long random value in production (empty:
     a development key derived from the district code, with a warning in the log)."""
     unsubscribe_url: str = ""
-    """Public address of ``GET /unsubscribe`` of this service; empty: ``portal_url`` +
-    ``/unsubscribe``."""
+    """Public address of ``GET /public/unsubscribe`` of this service (open, no login); empty:
+    ``portal_url`` + ``/unsubscribe`` (the portal passes it on to this service)."""
     unsubscribe_max_age_days: int = 365
     """How long an unsubscribe link stays valid."""
     rate_limit_per_hour: int = 20

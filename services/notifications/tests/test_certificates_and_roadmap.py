@@ -30,6 +30,7 @@ from imc_notifications.services import people
 from imc_notifications.services.delivery import DeliveryWorker
 from imc_notifications.services.notifications import Letters
 from imc_notifications.settings import NotificationsSettings
+from imc_shared import testing
 from imc_shared.db import Database, migrate
 
 PERSON = UUID("0192f5a0-0000-7000-8000-000000000007")  # the examples' teacher
@@ -121,6 +122,7 @@ async def test_certificate_is_mailed_to_its_participant_once_with_the_pdf(
         smtp_host=controller.hostname,
         smtp_port=controller.port,
         documents_url=http_stub.url,
+        **testing.auth_settings(),
     )
     assert await DeliveryWorker(database, settings).deliver_due() == 1
     [letter] = mailbox.messages

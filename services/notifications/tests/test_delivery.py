@@ -38,6 +38,8 @@ from imc_notifications.services.channels import MAX_TEXT_LIMIT
 from imc_notifications.services.delivery import DeliveryWorker
 from imc_notifications.services.notifications import Letters
 from imc_notifications.settings import NotificationsSettings
+from imc_shared import testing
+from imc_shared.auth import Role, TokenVerifier
 from imc_shared.db import Database, migrate
 
 ORG = UUID("0192f5a0-0000-7000-8000-000000000001")
@@ -69,6 +71,7 @@ def settings_for(database: Database, **changes: Any) -> NotificationsSettings:
         "portal_url": PORTAL,
         "unsubscribe_secret": "s3cret-for-tests",
         "max_bot_token": MAX_TOKEN,
+        **testing.auth_settings(),
     }
     return NotificationsSettings(**{**base, **changes})
 
@@ -147,6 +150,16 @@ async def test_email_has_plain_html_attachment_and_unsubscribe_link(
     [attachment] = list(letter.iter_attachments())
     assert attachment.get_filename() == "Приказ № 45-од.pdf"
     assert attachment.get_content() == b"%PDF-1.7 order"
+    # The documents service is asked with this service's own short-lived token.
+    [fetched] = [r for r in http_stub.requests if r.path == pdf.path]
+    scheme, _, token = fetched.headers["authorization"].partition(" ")
+    assert scheme == "Bearer"
+    caller = TokenVerifier(testing.public_keys()).verify(token)
+    assert (caller.role, caller.district, caller.subject) == (
+        Role.SERVICE,
+        "yaya",
+        "notifications",
+    )
     assert [s for s, _ in await log_of(database, row.id)] == ["queued", "sending", "sent"]
 
 

@@ -11,6 +11,7 @@ from imc_notifications.domain.preferences import address_key, rate_limited_until
 from imc_notifications.services.channels import MAX_TEXT_LIMIT, Outgoing, max_text
 from imc_notifications.services.rendering import InvalidToken, Tokens, signature
 from imc_notifications.settings import NotificationsSettings
+from imc_shared import testing
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -44,7 +45,11 @@ def test_address_key_ignores_case_and_spaces() -> None:
 
 
 def settings(**changes: object) -> NotificationsSettings:
-    base: dict[str, object] = {"service": "notifications", "district": "yaya"}
+    base: dict[str, object] = {
+        "service": "notifications",
+        "district": "yaya",
+        **testing.auth_settings(),
+    }
     return NotificationsSettings(**{**base, **changes})  # type: ignore[arg-type]
 
 

@@ -32,6 +32,7 @@ from imc_notifications.services.delivery import DeliveryWorker
 from imc_notifications.services.notifications import Letters
 from imc_notifications.services.rendering import Tokens
 from imc_notifications.settings import NotificationsSettings
+from imc_shared import testing
 from imc_shared.db import Database, migrate
 
 TEACHER = UUID("0192f5a0-0000-7000-8000-000000000007")  # the example person
@@ -63,6 +64,7 @@ def settings_for(database: Database, controller: Any) -> NotificationsSettings:
         mail_from="imc@yaya.example.ru",
         portal_url=PORTAL,
         unsubscribe_secret="s3cret-for-tests",
+        **testing.auth_settings(),
     )
 
 

@@ -32,6 +32,7 @@ from imc_notifications.services import notifications as use_cases
 from imc_notifications.services.delivery import DeliveryWorker
 from imc_notifications.services.notifications import Letters
 from imc_notifications.settings import NotificationsSettings
+from imc_shared import testing
 from imc_shared.consumer import Rejected
 from imc_shared.db import Database, migrate
 
@@ -234,6 +235,7 @@ async def test_expiring_warning_is_delivered_over_smtp(database: Database) -> No
             smtp_port=controller.port,
             mail_from="imc@yaya.example.ru",
             mail_from_name="МБУ «ИМЦ»",
+            **testing.auth_settings(),
         )
         worker = DeliveryWorker(database, settings)
         assert await worker.deliver_due() == 3
@@ -273,7 +275,10 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             self.keys.append(message.routing_key)
 
     recorder = Recorder()
-    subscribe(recorder, settings=NotificationsSettings(service="notifications", district="yaya"))  # type: ignore[arg-type]
+    plain = NotificationsSettings(
+        service="notifications", district="yaya", **testing.auth_settings()
+    )
+    subscribe(recorder, settings=plain)  # type: ignore[arg-type]
     assert ORDER_ISSUED.routing_key not in recorder.keys  # the order comes as a document
     assert sorted(recorder.keys) == sorted(
         m.routing_key

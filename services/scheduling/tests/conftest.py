@@ -10,6 +10,7 @@ import pytest
 from imc_scheduling.api.schemas import EventIn
 from imc_scheduling.app import MIGRATIONS
 from imc_scheduling.settings import SchedulingSettings
+from imc_shared import testing
 from imc_shared.db import Database, migrate
 
 DISTRICT = "yaya"
@@ -33,6 +34,7 @@ def settings(database: Database) -> SchedulingSettings:
         district=DISTRICT,
         database_url=database.url,
         scheduling_secret="test-secret",
+        **testing.auth_settings(),
     )
 
 

@@ -28,6 +28,7 @@ from imc_scheduling.services import events, registrations, roadmaps
 from imc_scheduling.services.checkin_qr import qr_svg
 from imc_scheduling.services.overdue import RoadmapOverdueJob
 from imc_scheduling.settings import SchedulingSettings
+from imc_shared import testing
 from imc_shared.db import Database
 from imc_shared.http import create_http_app
 from imc_shared.outbox import Outbox
@@ -241,6 +242,7 @@ async def client(
     )
     try:
         async with AsyncTestClient(app) as test_client:
+            test_client.auth = testing.auth(served.district)
             yield test_client, served
     finally:
         await own.dispose()

@@ -44,6 +44,7 @@ from imc_scheduling.messaging.handlers import (
 from imc_scheduling.services import centre_registrations, events, registrations
 from imc_scheduling.services.organisations import record_organisation
 from imc_scheduling.settings import SchedulingSettings
+from imc_shared import testing
 from imc_shared.broker import Publisher, make_broker
 from imc_shared.consumer import Consumers, Delivery, Rejected
 from imc_shared.db import Database
@@ -527,7 +528,7 @@ async def test_the_centres_plans_converge_whatever_the_order(
 
 
 def test_subscriptions_follow_the_instance() -> None:
-    plain = SchedulingSettings(service="scheduling", district="yaya")
+    plain = SchedulingSettings(service="scheduling", district="yaya", **testing.auth_settings())
 
     def queues(current: SchedulingSettings) -> list[str]:
         broker = make_broker(current.broker_url)
@@ -565,6 +566,7 @@ async def client(
         },
     )
     async with AsyncTestClient(app) as test_client:
+        test_client.auth = testing.auth(settings.district)
         yield test_client
     await own.dispose()
 

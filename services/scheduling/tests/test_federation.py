@@ -42,6 +42,7 @@ from imc_scheduling.messaging.handlers import centre_event_handler, resync_handl
 from imc_scheduling.services import centre_events, events, plans, registrations
 from imc_scheduling.services.organisations import record_organisation
 from imc_scheduling.settings import SchedulingSettings
+from imc_shared import testing
 from imc_shared.broker import Publisher, make_broker
 from imc_shared.consumer import Consumers, Delivery, Rejected
 from imc_shared.db import Database
@@ -443,7 +444,7 @@ async def test_centre_events_converge_whatever_the_order_and_repeats(
 
 
 def test_subscriptions_follow_the_instance() -> None:
-    settings = SchedulingSettings(service="scheduling", district="yaya")
+    settings = SchedulingSettings(service="scheduling", district="yaya", **testing.auth_settings())
 
     def queues(current: SchedulingSettings) -> list[str]:
         broker = make_broker(current.broker_url)
@@ -480,6 +481,7 @@ async def client(
         },
     )
     async with AsyncTestClient(app) as test_client:
+        test_client.auth = testing.auth(settings.district)
         yield test_client
     await own.dispose()
 

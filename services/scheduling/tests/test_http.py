@@ -14,6 +14,7 @@ from imc_contracts import SITE_STATUS_CHANGED, Leader, SiteStatusChanged
 from imc_scheduling.api.controllers import CONTROLLERS
 from imc_scheduling.services.roadmaps import open_roadmap
 from imc_scheduling.settings import SchedulingSettings
+from imc_shared import testing
 from imc_shared.db import Database
 from imc_shared.http import create_http_app
 from imc_shared.outbox import Outbox
@@ -53,6 +54,7 @@ async def client(database: Database, settings: SchedulingSettings) -> AsyncItera
         },
     )
     async with AsyncTestClient(app) as test_client:
+        test_client.auth = testing.auth(settings.district)
         yield test_client
 
 
@@ -197,10 +199,13 @@ async def test_calendar_feeds_are_valid_rfc5545(
     )
     assert [str(i["UID"]).split("@")[0] for i in site_feed.walk("VEVENT")] == [at_site["id"]]
 
-    denied = await client.get(f"/calendar/people/{person}/events.ics", params={"token": "guess"})
+    feed = f"/public/calendar/people/{person}/events.ics"
+    denied = await client.get(feed, params={"token": "guess"}, auth=None)
     assert denied.status_code == 404
     token = (await client.get(f"/people/{person}/feed-token")).json()
-    mine = await client.get(token["path"])
+    assert token["path"].startswith(feed)
+    # A calendar app subscribes without a login: the private token is the key.
+    mine = await client.get(token["path"], auth=None)
     assert mine.status_code == 200
     assert [
         str(i["UID"]).split("@")[0]

@@ -11,6 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from imc_scheduling.api.controllers import CONTROLLERS
 from imc_scheduling.settings import SchedulingSettings
+from imc_shared import testing
 from imc_shared.db import Database
 from imc_shared.http import create_http_app
 from imc_shared.outbox import Outbox
@@ -33,6 +34,7 @@ async def client(database: Database, settings: SchedulingSettings) -> AsyncItera
         },
     )
     async with AsyncTestClient(app) as test_client:
+        test_client.auth = testing.auth(settings.district)
         yield test_client
 
 

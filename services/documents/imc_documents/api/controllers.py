@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
+from litestar.response import Redirect
 
 from imc_documents.db.models import Document as DocumentRow
 from imc_documents.domain.russian import format_date_official
@@ -16,7 +17,7 @@ from imc_documents.services import register
 from imc_documents.services.batches import BatchService, NewItem, Progress
 from imc_documents.services.library import TemplateInfo, TemplateLibrary
 from imc_documents.services.papers import PAPERS, PaperService, RenderRequest
-from imc_documents.settings import DocumentsSettings
+from imc_shared.auth import PUBLIC, READERS, STAFF, Principal, Role, current, roles
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
 from imc_shared.storage import FileStore
@@ -43,6 +44,28 @@ DOWNLOAD_NAMES = {
     "annual_report": "analiz-raboty",
 }
 """File name stems of the downloads (ASCII; the UTF-8 name carries the number)."""
+
+MAKERS = roles(STAFF, Role.COUNCIL_SECRETARY)
+"""Who generates documents: the IMC's staff and the council's secretary (protocols,
+extracts)."""
+OWN_ONLY = frozenset({"certificate"})
+"""What a teacher may see and download: certificates issued to them (by registry id)."""
+BULK_READERS = roles(READERS - {Role.TEACHER})
+"""A bulk job's progress and ZIP hold many people's documents: not for a teacher."""
+
+
+def _teachers_own(principal: Principal, row: DocumentRow) -> bool:
+    """A teacher's own certificate; any document for every other role."""
+    if principal.role is not Role.TEACHER:
+        return True
+    return (
+        row.kind in OWN_ONLY and row.person_id is not None and row.person_id == principal.person_id
+    )
+
+
+def _refuse_unless_own(principal: Principal, row: DocumentRow) -> None:
+    if not _teachers_own(principal, row):
+        raise PermissionDeniedException("Педагог может получить только выданные ему сертификаты")
 
 
 class Document(msgspec.Struct, kw_only=True):
@@ -76,25 +99,44 @@ class DocumentController(Controller):
     path = "/documents"
     tags = ["documents"]
 
-    @get("/", summary="List documents")
-    async def index(self, database: Database) -> list[Document]:
-        return [Document.of(row) for row in await register.list_documents(database=database)]
+    @get("/", summary="List documents (a teacher: their own certificates)")
+    async def index(
+        self, request: Request[Principal, str, Any], database: Database
+    ) -> list[Document]:
+        principal = current(request)
+        return [
+            Document.of(row)
+            for row in await register.list_documents(database=database)
+            if _teachers_own(principal, row)
+        ]
 
     @get("/{document_id:uuid}", summary="One document")
-    async def show(self, document_id: UUID, database: Database) -> Document:
+    async def show(
+        self, request: Request[Principal, str, Any], document_id: UUID, database: Database
+    ) -> Document:
         row = await register.get_document(database=database, document_id=document_id)
         if row is None:
             raise NotFound("Документ не найден", field="document_id")
+        _refuse_unless_own(current(request), row)
         return Document.of(row)
 
-    @get("/{document_id:uuid}/{filename:str}", summary="Download file.pdf or file.docx")
+    @get(
+        "/{document_id:uuid}/{filename:str}",
+        summary="Download file.pdf or file.docx (a teacher: their own certificates)",
+    )
     async def file(
-        self, document_id: UUID, filename: str, database: Database, store: FileStore
+        self,
+        request: Request[Principal, str, Any],
+        document_id: UUID,
+        filename: str,
+        database: Database,
+        store: FileStore,
     ) -> Response[bytes]:
         fmt = filename.removeprefix("file.")
         row = await register.get_document(database=database, document_id=document_id)
         if row is None or not filename.startswith("file.") or fmt not in MEDIA_TYPES:
             raise NotFound("Документ не найден", field="document_id")
+        _refuse_unless_own(current(request), row)
         kind: Literal["pdf", "docx"] = "pdf" if fmt == "pdf" else "docx"
         key, digest = (
             (row.pdf_key, row.pdf_sha256) if kind == "pdf" else (row.docx_key, row.docx_sha256)
@@ -123,6 +165,9 @@ class RenderBody(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What the document is made from (e.g. ``event:<id>:person:<id>``); the same key and
     template version give the same document. The checksum of ``data`` when empty."""
     organisation_id: UUID | None = None
+    person_id: UUID | None = None
+    """The registry person the document is issued to (a teacher then downloads their own
+    certificate)."""
 
 
 class RenderController(Controller):
@@ -131,7 +176,11 @@ class RenderController(Controller):
     path = "/documents/render"
     tags = ["documents"]
 
-    @post("/", summary="Render a certificate, statement or letter (once per source)")
+    @post(
+        "/",
+        summary="Render a certificate, statement or letter (once per source)",
+        opt=MAKERS,
+    )
     async def create(self, data: RenderBody, papers: PaperService) -> Response[Document]:
         rendered = await papers.render(
             RenderRequest(
@@ -139,6 +188,7 @@ class RenderController(Controller):
                 data=data.data,
                 source_key=data.source_key,
                 organisation_id=data.organisation_id,
+                person_id=data.person_id,
             )
         )
         return Response(
@@ -194,10 +244,11 @@ def _page(number: str, body: str) -> str:
 
 
 class VerifyController(Controller):
-    """The public verification page of certificates and statements."""
+    """The public verification page of certificates and statements: the QR code on the
+    paper leads here, opened by anyone's phone without a login (``/public/``)."""
 
-    path = "/verify"
-    tags = ["verification"]
+    path = "/public/verify"
+    tags = ["verification", "public"]
 
     @get(
         "/{number:str}", summary="Public page: is this document genuine?", media_type=MediaType.HTML
@@ -240,19 +291,25 @@ class VerifyController(Controller):
         )
         return Response(_page(number, status + details), media_type=MediaType.HTML)
 
+
+class RevokeController(Controller):
+    """Revocation of a certificate or statement: the IMC's staff."""
+
+    path = "/verify"
+    tags = ["verification"]
+
+    @get("/{number:str}", summary="Old address of the verification page", opt=PUBLIC)
+    async def moved(self, number: str) -> Redirect:
+        """QR codes printed before the page moved under ``/public/`` still lead to it."""
+        return Redirect(f"/public/verify/{quote(number, safe='')}", status_code=308)
+
     @post("/{number:str}/revoke", summary="Revoke a document (staff)", status_code=200)
     async def revoke(
         self,
         number: str,
         data: RevokeBody,
-        request: Request[Any, Any, Any],
         papers: PaperService,
-        settings: DocumentsSettings,
     ) -> Verification:
-        if settings.staff_token and request.headers.get("x-staff-token") != settings.staff_token:
-            raise PermissionDeniedException(
-                "Отозвать документ может только сотрудник ИМЦ: нужен заголовок X-Staff-Token"
-            )
         document = await papers.revoke(number, data.reason)
         return Verification(
             number=document.number,
@@ -335,7 +392,7 @@ class BatchController(Controller):
     path = "/batches"
     tags = ["batches"]
 
-    @post("/", summary="Start a bulk job (returns the existing one for the same items)")
+    @post("/", summary="Start a bulk job (returns the existing one for the same items)", opt=MAKERS)
     async def create(self, data: BatchBody, batches: BatchService) -> Response[BatchView]:
         batch, created = await batches.create(
             data.template,
@@ -346,15 +403,24 @@ class BatchController(Controller):
         view = BatchView.of(await batches.progress(batch.id))
         return Response(view, status_code=202 if created else 200)
 
-    @get("/{batch_id:uuid}", summary="Progress of a bulk job")
+    @get("/{batch_id:uuid}", summary="Progress of a bulk job", opt=BULK_READERS)
     async def show(self, batch_id: UUID, batches: BatchService) -> BatchView:
         return BatchView.of(await batches.progress(batch_id))
 
-    @post("/{batch_id:uuid}/retry", summary="Try the failed items again", status_code=202)
+    @post(
+        "/{batch_id:uuid}/retry",
+        summary="Try the failed items again",
+        status_code=202,
+        opt=MAKERS,
+    )
     async def retry(self, batch_id: UUID, batches: BatchService) -> BatchView:
         return BatchView.of(await batches.retry(batch_id))
 
-    @get("/{batch_id:uuid}/archive.zip", summary="ZIP of a finished job's documents")
+    @get(
+        "/{batch_id:uuid}/archive.zip",
+        summary="ZIP of a finished job's documents",
+        opt=BULK_READERS,
+    )
     async def archive(self, batch_id: UUID, batches: BatchService) -> Response[bytes]:
         batch, content = await batches.archive(batch_id)
         name = f"{batch.template}-{batch.id}.zip"

@@ -46,9 +46,12 @@ class Document(Base):
     template_version: Mapped[str | None] = mapped_column(sa.String(64))
     """Checksum (first 16 hex digits of SHA-256) of the template file it was rendered from."""
     verification_number: Mapped[str | None] = mapped_column(sa.String(16), unique=True, index=True)
-    """Short number on a certificate or statement, checked at ``/verify/{number}``."""
+    """Short number on a certificate or statement, checked at ``/public/verify/{number}``."""
     person_name: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     """Whom a certificate, statement or letter was issued to."""
+    person_id: Mapped[UUID | None] = mapped_column(index=True)
+    """The registry person it was issued to, where known (certificates of participation
+    always): a teacher downloads only their own."""
     district: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     """The issuing district (its name) as the verification page shows it."""
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -111,6 +111,7 @@ class CertificateIssuer:
                 source_key=source_key(mark.registration_id),
                 subject_id=mark.registration_id,
                 organisation_id=mark.organisation_id,
+                person_id=mark.person_id,
             )
         except InvalidInput as error:
             raise Rejected(f"certificate cannot be rendered: {error}") from error

@@ -356,6 +356,8 @@ class RenderRequest:
     data: Mapping[str, Any]
     source_key: str = ""
     organisation_id: UUID | None = None
+    person_id: UUID | None = None
+    """The registry person the document is issued to, when the caller knows them."""
 
 
 @dataclass(frozen=True)
@@ -392,7 +394,7 @@ class PaperService:
 
     def verify_url(self, number: str) -> str:
         """Where the QR code of ``number`` leads."""
-        return f"{self.verify_base_url}/verify/{number}"
+        return f"{self.verify_base_url}/public/verify/{number}"
 
     async def render(self, request: RenderRequest) -> Rendered:
         """Render the request's document unless it exists for this source and template."""
@@ -418,6 +420,7 @@ class PaperService:
             source_key=source_key,
             subject_id=subject_id,
             organisation_id=request.organisation_id,
+            person_id=request.person_id,
         )
         try:
             async with self.database.transaction() as session:
@@ -439,6 +442,7 @@ class PaperService:
         source_key: str,
         subject_id: UUID,
         organisation_id: UUID | None,
+        person_id: UUID | None = None,
     ) -> Document:
         """Render ``data`` with ``template_bytes`` into DOCX and PDF, store both files and
         return the register entry, not yet added to any session."""
@@ -479,6 +483,7 @@ class PaperService:
             template_version=template_version(template_bytes),
             verification_number=number if paper.verifiable else None,
             person_name=clip(person, 300),
+            person_id=person_id,
             district=clip(self.district, 300),
         )
 

@@ -4,7 +4,8 @@ preferences and the unsubscribe link."""
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, MediaType, Response, get, post, put
+from litestar import Controller, MediaType, Request, Response, get, post, put
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import Parameter
 
 from imc_notifications.api.schemas import (
@@ -28,6 +29,7 @@ from imc_notifications.services.delivery import DeliveryWorker
 from imc_notifications.services.notifications import list_notifications
 from imc_notifications.services.rendering import InvalidToken, Tokens, render
 from imc_notifications.settings import NotificationsSettings
+from imc_shared.auth import PEOPLE_ROLES, STAFF, Principal, Role, current, roles
 from imc_shared.db import Database
 
 
@@ -36,18 +38,22 @@ def _entry(row: Notification) -> dict[str, Any]:
 
 
 class NotificationController(Controller):
-    """The delivery log and the operator's digest run."""
+    """The delivery log and the operator's digest run: the IMC's staff only."""
 
     path = "/notifications"
     tags = ["notifications"]
 
-    @get("/", summary="Delivery log")
+    @get("/", summary="Delivery log", opt=roles(STAFF))
     async def index(self, database: Database) -> list[NotificationEntry]:
         async with database.sessions() as session:
             rows = await list_notifications(session)
         return [NotificationEntry(**_entry(r)) for r in rows]
 
-    @get("/{notification_id:uuid}", summary="One notification and its delivery log")
+    @get(
+        "/{notification_id:uuid}",
+        summary="One notification and its delivery log",
+        opt=roles(STAFF),
+    )
     async def show(self, database: Database, notification_id: UUID) -> NotificationDetail:
         async with database.sessions() as session:
             row, events = await people.notification_log(session, notification_id)
@@ -88,41 +94,94 @@ def _item(item: InboxItem) -> InboxItemOut:
     )
 
 
+def _addressee(request: Request[Principal, str, Any], organisation: bool) -> UUID:
+    """Whose inbox and preferences a request means: the caller's own, from the token (the
+    person; with ``organisation``, a school representative's organisation)."""
+    principal = current(request)
+    if organisation:
+        if principal.role is not Role.SCHOOL_REPRESENTATIVE:
+            raise PermissionDeniedException(
+                "Уведомления образовательной организации видит только её представитель"
+            )
+        if principal.organisation_id is None:
+            raise PermissionDeniedException(
+                "Учётная запись не связана с образовательной организацией: "
+                "уведомлений организации нет"
+            )
+        return principal.organisation_id
+    if principal.person_id is None:
+        raise PermissionDeniedException(
+            "Учётная запись не связана с человеком из реестра: личных уведомлений нет"
+        )
+    return principal.person_id
+
+
+ORGANISATION = Parameter(
+    default=False,
+    description="A school representative: the organisation's inbox instead of their own",
+)
+
+
 class InboxController(Controller):
-    """The in-app inbox the portal shows (a person's, or a school's by its organisation
-    id)."""
+    """The caller's in-app inbox the portal shows: their own (the person in the token) or,
+    for a school representative, the school's (``organisation=true``)."""
 
     path = "/inbox"
     tags = ["inbox"]
 
-    @get("/", summary="A person's inbox with the unread count")
+    @get("/", summary="The caller's inbox with the unread count", opt=roles(PEOPLE_ROLES))
     async def index(
         self,
+        request: Request[Principal, str, Any],
         database: Database,
-        person_id: UUID,
         limit: int = Parameter(default=50, ge=1, le=500),
+        organisation: bool = ORGANISATION,
     ) -> InboxOut:
+        person_id = _addressee(request, organisation)
         async with database.sessions() as session:
             unread, items = await people.inbox(session, person_id, limit=limit)
         return InboxOut(person_id=person_id, unread=unread, items=[_item(i) for i in items])
 
-    @post("/{item_id:uuid}/read", summary="Mark one item read", status_code=200)
-    async def mark_read(self, database: Database, item_id: UUID, person_id: UUID) -> MarkedRead:
+    @post(
+        "/{item_id:uuid}/read",
+        summary="Mark one item of the caller's inbox read",
+        status_code=200,
+        opt=roles(PEOPLE_ROLES),
+    )
+    async def mark_read(
+        self,
+        request: Request[Principal, str, Any],
+        database: Database,
+        item_id: UUID,
+        organisation: bool = ORGANISATION,
+    ) -> MarkedRead:
+        person_id = _addressee(request, organisation)
         async with database.transaction() as session:
             await people.mark_read(session, item_id, person_id)
         async with database.sessions() as session:
             unread, _ = await people.inbox(session, person_id, limit=1)
         return MarkedRead(marked=1, unread=unread)
 
-    @post("/read", summary="Mark every item of an inbox read", status_code=200)
-    async def mark_all_read(self, database: Database, person_id: UUID) -> MarkedRead:
+    @post(
+        "/read",
+        summary="Mark every item of the caller's inbox read",
+        status_code=200,
+        opt=roles(PEOPLE_ROLES),
+    )
+    async def mark_all_read(
+        self,
+        request: Request[Principal, str, Any],
+        database: Database,
+        organisation: bool = ORGANISATION,
+    ) -> MarkedRead:
+        person_id = _addressee(request, organisation)
         async with database.transaction() as session:
             marked = await people.mark_all_read(session, person_id)
         return MarkedRead(marked=marked, unread=0)
 
 
 class PreferenceController(Controller):
-    """Per person and topic: channel and cadence; the person's MAX user id."""
+    """The caller's own choices per topic (channel and cadence) and MAX user id."""
 
     path = "/preferences"
     tags = ["preferences"]
@@ -142,31 +201,48 @@ class PreferenceController(Controller):
             cadences=CADENCES,
         )
 
-    @get("/{person_id:uuid}", summary="A person's preferences")
-    async def show(self, database: Database, person_id: UUID) -> PreferencesOut:
-        return await self._show(database, person_id)
-
-    @put("/{person_id:uuid}/topics/{topic:str}", summary="Set a topic's channel and cadence")
-    async def update(
-        self, database: Database, person_id: UUID, topic: str, data: PreferenceIn
+    @get("/", summary="The caller's preferences", opt=roles(PEOPLE_ROLES))
+    async def show(
+        self,
+        request: Request[Principal, str, Any],
+        database: Database,
+        organisation: bool = ORGANISATION,
     ) -> PreferencesOut:
+        return await self._show(database, _addressee(request, organisation))
+
+    @put(
+        "/topics/{topic:str}",
+        summary="Set a topic's channel and cadence for the caller",
+        opt=roles(PEOPLE_ROLES),
+    )
+    async def update(
+        self,
+        request: Request[Principal, str, Any],
+        database: Database,
+        topic: str,
+        data: PreferenceIn,
+        organisation: bool = ORGANISATION,
+    ) -> PreferencesOut:
+        person_id = _addressee(request, organisation)
         async with database.transaction() as session:
             await people.set_preference(session, person_id, topic, data.channel, data.cadence)
         return await self._show(database, person_id)
 
-    @put("/{person_id:uuid}/max", summary="Set the person's MAX user id")
+    @put("/max", summary="Set the caller's MAX user id", opt=roles(PEOPLE_ROLES))
     async def update_max(
-        self, database: Database, person_id: UUID, data: MaxUserIn
+        self, request: Request[Principal, str, Any], database: Database, data: MaxUserIn
     ) -> PreferencesOut:
+        person_id = _addressee(request, organisation=False)
         async with database.transaction() as session:
             await people.set_max_user(session, person_id, data.max_user_id)
         return await self._show(database, person_id)
 
 
 class UnsubscribeController(Controller):
-    """The link in every email: mutes a topic without logging in."""
+    """The link in every email: mutes a topic without logging in (open: ``/public/``; the
+    signed token in the link is the key)."""
 
-    path = "/unsubscribe"
+    path = "/public/unsubscribe"
     tags = ["preferences"]
 
     @get("/", summary="Unsubscribe by a signed token", media_type=MediaType.HTML)

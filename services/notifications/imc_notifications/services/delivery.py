@@ -39,6 +39,7 @@ from imc_notifications.services.channels import (
 )
 from imc_notifications.services.rendering import Tokens, render, signature
 from imc_notifications.settings import NotificationsSettings
+from imc_shared.auth import service_auth
 from imc_shared.db import Database
 
 log = structlog.get_logger(__name__)
@@ -243,7 +244,10 @@ class DeliveryWorker:
         attachment = None
         if notification.channel == "email" and notification.attachment_path:
             url = self.settings.documents_url.rstrip("/") + notification.attachment_path
-            async with httpx.AsyncClient(timeout=30) as client:
+            auth = service_auth(
+                self.settings.auth_signing_key, self.settings.service, self.settings.district
+            )
+            async with httpx.AsyncClient(timeout=30, auth=auth) as client:
                 response = await client.get(url)
                 response.raise_for_status()
                 attachment = response.content

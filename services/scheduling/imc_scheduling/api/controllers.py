@@ -2,10 +2,12 @@
 
 from collections import Counter
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.exceptions import PermissionDeniedException
 
 from imc_scheduling.api.schemas import (
     AttendanceIn,
@@ -58,6 +60,7 @@ from imc_scheduling.db.models import (
     PlanItem,
     Registration,
 )
+from imc_scheduling.domain.access import REGISTRANTS, registration_refusal
 from imc_scheduling.domain.centre import CENTRE_REGISTRATION_STATUS_TITLES
 from imc_scheduling.domain.events import (
     AUDIENCE_CATEGORY_TITLES,
@@ -71,6 +74,7 @@ from imc_scheduling.domain.events import (
     feed_token,
     feed_token_valid,
     quarter_of,
+    read_checkin_code,
 )
 from imc_scheduling.domain.plans import (
     PLAN_KIND_TITLES,
@@ -92,11 +96,19 @@ from imc_scheduling.services import (
     roadmaps,
 )
 from imc_scheduling.settings import SchedulingSettings, signing_key
+from imc_shared.auth import STAFF, Principal, Role, current, roles
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
 from imc_shared.outbox import Outbox
 
 ICS = "text/calendar; charset=utf-8"
+
+
+def _may_register(principal: Principal, person_id: UUID, organisation_id: UUID | None) -> None:
+    """403 with the reason unless ``principal`` may register (or cancel) this person."""
+    refusal = registration_refusal(principal, person_id, organisation_id)
+    if refusal is not None:
+        raise PermissionDeniedException(refusal)
 
 
 def _today(settings: SchedulingSettings) -> date:
@@ -286,15 +298,21 @@ class EventController(Controller):
         rows = await registrations.list_registrations(database=database, event_id=event_id)
         return [_registration(r, settings, p) for r, p in rows]
 
-    @post("/{event_id:uuid}/registrations", summary="Register a teacher")
+    @post(
+        "/{event_id:uuid}/registrations",
+        summary="Register a teacher (a teacher: only themselves; a school: its own people)",
+        opt=roles(REGISTRANTS),
+    )
     async def register(
         self,
+        request: Request[Principal, str, Any],
         database: Database,
         outbox: Outbox,
         settings: SchedulingSettings,
         event_id: UUID,
         data: RegistrationIn,
     ) -> RegistrationOut:
+        _may_register(current(request), data.person_id, data.organisation_id)
         row, position = await registrations.register(
             database=database,
             outbox=outbox,
@@ -310,15 +328,21 @@ class EventController(Controller):
         "/{event_id:uuid}/registrations/{registration_id:uuid}/cancel",
         summary="Cancel a registration (the waiting list moves up)",
         status_code=200,
+        opt=roles(REGISTRANTS),
     )
     async def cancel_registration(
         self,
+        request: Request[Principal, str, Any],
         database: Database,
         outbox: Outbox,
         settings: SchedulingSettings,
         event_id: UUID,
         registration_id: UUID,
     ) -> RegistrationCancelOut:
+        async with database.sessions() as session:
+            known = await session.get(Registration, registration_id)
+        if known is not None and known.event_id == event_id:
+            _may_register(current(request), known.person_id, known.organisation_id)
         row, promoted = await registrations.cancel_registration(
             database=database, outbox=outbox, event_id=event_id, registration_id=registration_id
         )
@@ -368,16 +392,33 @@ class EventController(Controller):
         return [_registration(r, settings) for r in rows]
 
     @post(
-        "/{event_id:uuid}/check-in", summary="Self check-in with the personal code", status_code=200
+        "/{event_id:uuid}/check-in",
+        summary="Check in with the personal code: the participant themselves or the organiser",
+        status_code=200,
+        opt=roles(STAFF, Role.TEACHER),
     )
     async def check_in(
         self,
+        request: Request[Principal, str, Any],
         database: Database,
         outbox: Outbox,
         settings: SchedulingSettings,
         event_id: UUID,
         data: CheckInIn,
     ) -> RegistrationOut:
+        principal = current(request)
+        if principal.role is Role.TEACHER:
+            # A teacher checks in only with the code of their own registration: a code
+            # passed on to a colleague does not mark its owner present.
+            registration_id = read_checkin_code(signing_key(settings), data.code)
+            async with database.sessions() as session:
+                known = (
+                    await session.get(Registration, registration_id) if registration_id else None
+                )
+            if known is not None and known.person_id != principal.person_id:
+                raise PermissionDeniedException(
+                    "Отметиться о присутствии педагог может только по своей регистрации"
+                )
         row = await registrations.self_check_in(
             database=database,
             outbox=outbox,
@@ -430,12 +471,18 @@ class PersonController(Controller):
         )
 
     @get("/{person_id:uuid}/feed-token", summary="Private calendar address (for the person)")
-    async def feed_token(self, settings: SchedulingSettings, person_id: UUID) -> FeedTokenOut:
+    async def feed_token(
+        self, request: Request[Principal, str, Any], settings: SchedulingSettings, person_id: UUID
+    ) -> FeedTokenOut:
+        principal = current(request)
+        if not principal.is_staff and principal.person_id != person_id:
+            # Only the person (or the IMC's staff) learns the address of their calendar.
+            raise NotFound("Календарь не найден", field="person_id")
         token = feed_token(signing_key(settings), person_id)
         return FeedTokenOut(
             person_id=person_id,
             token=token,
-            path=f"/calendar/people/{person_id}/events.ics?token={token}",
+            path=f"/public/calendar/people/{person_id}/events.ics?token={token}",
         )
 
 
@@ -466,6 +513,14 @@ class CalendarController(Controller):
             time_zone=settings.time_zone,
         )
         return Response(body, media_type=ICS)
+
+
+class PublicCalendarController(Controller):
+    """A person's own calendar feed: calendar apps subscribe to it and send no login, so
+    it is open (``/public/``) and guarded by the person's private feed token instead."""
+
+    path = "/public/calendar"
+    tags = ["calendar", "public"]
 
     @get("/people/{person_id:uuid}/events.ics", summary="A person's events (private token)")
     async def person(
@@ -835,10 +890,20 @@ class CentreEventController(Controller):
         rows = await centre_registrations.list_registrations(database=database, event_id=event_id)
         return [_centre_registration_out(r) for r in rows]
 
-    @post("/{event_id:uuid}/registrations", summary="Register a district teacher")
+    @post(
+        "/{event_id:uuid}/registrations",
+        summary="Register a district teacher (a teacher: only themselves; a school: its own)",
+        opt=roles(REGISTRANTS),
+    )
     async def register(
-        self, database: Database, outbox: Outbox, event_id: UUID, data: CentreRegistrationIn
+        self,
+        request: Request[Principal, str, Any],
+        database: Database,
+        outbox: Outbox,
+        event_id: UUID,
+        data: CentreRegistrationIn,
     ) -> CentreRegistrationOut:
+        _may_register(current(request), data.person_id, data.organisation_id)
         row = await centre_registrations.request_registration(
             database=database,
             outbox=outbox,
@@ -854,10 +919,20 @@ class CentreEventController(Controller):
         "/{event_id:uuid}/registrations/{registration_id:uuid}",
         summary="Withdraw a district teacher",
         status_code=200,
+        opt=roles(REGISTRANTS),
     )
     async def withdraw(
-        self, database: Database, outbox: Outbox, event_id: UUID, registration_id: UUID
+        self,
+        request: Request[Principal, str, Any],
+        database: Database,
+        outbox: Outbox,
+        event_id: UUID,
+        registration_id: UUID,
     ) -> CentreRegistrationOut:
+        async with database.sessions() as session:
+            known = await session.get(CentreRegistration, registration_id)
+        if known is not None and known.event_id == event_id:
+            _may_register(current(request), known.person_id, known.organisation_id)
         row = await centre_registrations.withdraw_registration(
             database=database, outbox=outbox, event_id=event_id, registration_id=registration_id
         )
@@ -951,5 +1026,6 @@ CONTROLLERS = [
     SeriesController,
     PersonController,
     CalendarController,
+    PublicCalendarController,
     VocabularyController,
 ]

@@ -1,0 +1,39 @@
+"""Who may register whom: the checks behind the registration endpoints.
+
+The route admits staff, school representatives and teachers; beyond that a teacher
+registers (and cancels) only themselves, and a school representative only people of
+their own organisation when the registration names one.
+"""
+
+from uuid import UUID
+
+from imc_shared.auth import STAFF, Principal, Role
+
+REGISTRANTS = frozenset({*STAFF, Role.SCHOOL_REPRESENTATIVE, Role.TEACHER})
+"""Roles that register people for events and cancel registrations."""
+
+
+def registration_refusal(
+    principal: Principal, person_id: UUID, organisation_id: UUID | None
+) -> str | None:
+    """Why ``principal`` may not register (or cancel) ``person_id`` of
+    ``organisation_id``; None when they may."""
+    if principal.role in STAFF:
+        return None
+    if principal.role is Role.TEACHER:
+        if principal.person_id is None:
+            return (
+                "Учётная запись педагога не связана с реестром педагогов: "
+                "регистрация недоступна, обратитесь в ИМЦ"
+            )
+        if principal.person_id != person_id:
+            return "Педагог может зарегистрировать на мероприятие или снять с него только себя"
+        return None
+    if principal.role is Role.SCHOOL_REPRESENTATIVE:
+        if organisation_id is not None and principal.organisation_id != organisation_id:
+            return (
+                "Представитель образовательной организации может регистрировать "
+                "и снимать с мероприятия только работников своей организации"
+            )
+        return None
+    return "Эта роль не даёт права регистрировать на мероприятия"
