@@ -56,6 +56,7 @@ from imc_local.ports import free_ports
 from imc_local.postgres import PG_BIN, start_postgres
 from imc_local.rabbit import RABBITMQ_BIN, RabbitNode, start_rabbit_node, wait_ready
 from imc_local.stack import LINK_USER, SERVICE_USER
+from imc_shared.auth import Principal, Role, TokenSigner, TokenVerifier
 from imc_shared.settings import ServiceSettings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,8 +74,8 @@ DISTRICT_SERVICES = (
 CENTRE_SERVICES = (*DISTRICT_SERVICES, "federation")
 ALL_SERVICES = CENTRE_SERVICES
 SERVICES = {"district": DISTRICT_SERVICES, "centre": CENTRE_SERVICES}
-WITHOUT_DATABASE = {"portal"}
-"""Services that keep no data of their own (the portal reads its backend over HTTP)."""
+WITHOUT_DATABASE: frozenset[str] = frozenset()
+"""Services that keep no data of their own: none (the portal keeps its accounts)."""
 STORAGE_DIR = "/var/lib/imc/files"
 STACKS = {
     "district": (ROOT / "docker-compose.yml", COMPOSE_DIR / "district.env.example"),
@@ -87,6 +88,8 @@ NO_VALIDATOR = (
     "apt-get install docker-compose"
 )
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
+SERVICE_URLS = {f"IMC_{name.upper()}_URL": name for name in ALL_SERVICES if name != "portal"}
+"""The variables that tell one service (above all the portal) where another listens."""
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -103,6 +106,7 @@ def _script_module(name: str) -> ModuleType:
 
 render = _script_module("render_definitions")
 link = _script_module("link_district")
+keys = _script_module("auth_keys")
 
 
 @functools.cache
@@ -390,9 +394,7 @@ def test_services_wait_for_healthy_infrastructure(stack: str) -> None:
             for variable, dependency in (
                 ("IMC_BROKER_URL", "rabbitmq"),
                 ("IMC_DATABASE_URL", "postgres"),
-                ("IMC_REGISTRY_URL", "registry"),
-                ("IMC_FEDERATION_URL", "federation"),
-                ("IMC_DOCUMENTS_URL", "documents"),
+                *SERVICE_URLS.items(),
             )
             if variable in env
         ]
@@ -400,11 +402,7 @@ def test_services_wait_for_healthy_infrastructure(stack: str) -> None:
             assert depends.get(dependency, {}).get("condition") == "service_healthy", (
                 f"{stack}: {name} does not wait for a healthy {dependency}"
             )
-        for variable, dependency in (
-            ("IMC_REGISTRY_URL", "registry"),
-            ("IMC_FEDERATION_URL", "federation"),
-            ("IMC_DOCUMENTS_URL", "documents"),
-        ):
+        for variable, dependency in SERVICE_URLS.items():
             if variable in env:
                 assert env[variable] == f"http://{dependency}:8000", f"{stack}: {name}"
 
@@ -517,6 +515,99 @@ def test_the_issuers_cover_the_statuses_the_council_decides(stack: str) -> None:
     for code, issuer in issuers.items():
         assert issuer.name and issuer.signatory_name and issuer.signatory_position, code
         assert "{seq}" in issuer.number_format, code
+
+
+# --- compose: access --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_service_trusts_both_keys_and_the_portal_signs_with_its_own(stack: str) -> None:
+    """Each service gets the public keys and the services' signing key, the portal the
+    portal's; a token either signs is accepted by every service of the stack, and the
+    services' key cannot sign a person's token."""
+    env_file = example(stack)
+    keys.check(env_file)
+    for name, service in resolved(stack)["services"].items():
+        if "build" not in service:
+            continue
+        env = environment(service)
+        assert env["IMC_AUTH_PUBLIC_KEYS"] == env_file["IMC_AUTH_PUBLIC_KEYS"], f"{stack}: {name}"
+        signing = "AUTH_PORTAL_SIGNING_KEY" if name == "portal" else "AUTH_SERVICE_SIGNING_KEY"
+        assert env["IMC_AUTH_SIGNING_KEY"] == env_file[signing], f"{stack}: {name}"
+        settings = load_settings(
+            settings_class(built_service(service["build"]["dockerfile"])), name, env
+        )
+        verifier = TokenVerifier(settings.auth_public_keys)
+        signer = TokenSigner(settings.auth_signing_key)
+        principal = Principal(
+            subject="0192f5a0-0000-7000-8000-0000000000f1",
+            role=Role.METHODIST if name == "portal" else Role.SERVICE,
+            district=settings.district,
+            name="Лаптева Светлана Николаевна",
+        )
+        assert verifier.verify(signer.issue(principal)) == principal
+        if name != "portal":
+            with pytest.raises(ValueError, match="service"):
+                signer.issue(msgspec.structs.replace(principal, role=Role.METHODIST))
+
+
+def test_each_instance_has_keys_of_its_own() -> None:
+    district, centre = example("district"), example("centre")
+    for variable in keys.VARIABLES:
+        assert district[variable] != centre[variable], variable
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_portal_reaches_every_service_of_its_instance(stack: str) -> None:
+    portal = environment(resolved(stack)["services"]["portal"])
+    given = {variable: portal[variable] for variable in SERVICE_URLS if variable in portal}
+    assert given == {
+        f"IMC_{name.upper()}_URL": f"http://{name}:8000"
+        for name in SERVICES[stack]
+        if name != "portal"
+    }
+
+
+def test_auth_keys_writes_new_pairs_into_an_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / "district.env"
+    shutil.copy(STACKS["district"][1], env_file)
+    env_file.chmod(0o640)
+    before = render.read_env_file(env_file)
+    assert keys.main(["--write", str(env_file)]) == 0
+    after = render.read_env_file(env_file)
+    keys.check(after)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed == set(keys.VARIABLES)
+    assert (env_file.stat().st_mode & 0o777) == 0o640
+    assert len(env_file.read_text(encoding="utf-8").splitlines()) == len(
+        STACKS["district"][1].read_text(encoding="utf-8").splitlines()
+    )
+    for validator in validators():
+        result = compose(validator, "district", "config", "-q", env_file=env_file)
+        assert result.returncode == 0, result.stderr
+    # a file without the lines gets them appended
+    bare = tmp_path / "bare.env"
+    bare.write_text("IMC_DISTRICT=yaya\n", encoding="utf-8")
+    keys.main(["--write", str(bare)])
+    keys.check(render.read_env_file(bare))
+    assert render.read_env_file(bare)["IMC_DISTRICT"] == "yaya"
+
+
+def test_auth_keys_refuses_keys_that_do_not_fit_together() -> None:
+    good = keys.new_keys()
+    other = keys.new_keys()
+    keys.check(good)
+    for broken, message in (
+        ({**good, "IMC_AUTH_PUBLIC_KEYS": other["IMC_AUTH_PUBLIC_KEYS"]}, "public key"),
+        ({**good, "AUTH_PORTAL_SIGNING_KEY": good["AUTH_SERVICE_SIGNING_KEY"]}, "key id"),
+        ({**good, "AUTH_SERVICE_SIGNING_KEY": ""}, "not set"),
+        (
+            {**good, "IMC_AUTH_PUBLIC_KEYS": good["IMC_AUTH_PUBLIC_KEYS"].split(",")[0]},
+            "public key",
+        ),
+    ):
+        with pytest.raises(keys.KeysError, match=message):
+            keys.check(broken)
 
 
 def test_centre_example_is_the_lead_town_of_the_demo() -> None:

@@ -2,7 +2,9 @@
 
 Two district instances and the inter-municipal centre, each with a private RabbitMQ
 node; every service a process on SQLite; a local mail sink. Data stays under
-``var/run``; Ctrl-C stops everything.
+``var/run``, the key pairs every service trusts in ``var/run/keys.json`` (kept across
+restarts, so are the portal's sessions); the demo accounts are loaded into each portal
+once the demo data is registered. Ctrl-C stops everything.
 """
 
 import json
@@ -10,10 +12,14 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 from imc_local import demo, flow
+from imc_local.accounts import load_accounts
+from imc_local.keys import StackKeys
 from imc_local.mailbox import start_mailbox
 from imc_local.stack import build_stack, start_brokers
+from imc_shared.auth import ROLE_TITLES, Role
 
 BASE = Path("var/run")
 
@@ -26,6 +32,7 @@ def main() -> None:
     data = demo.load()
     districts, centre = demo.district_specs(data), demo.centre_spec(data)
     print("Запуск брокеров RabbitMQ (по одному на округ и ММЦ)…", flush=True)
+    keys = StackKeys.load_or_create(base / "keys.json")
     nodes, passwords = start_brokers(base, districts, centre, unique="run")
     controller, _ = start_mailbox(base / "mail")
     stack = build_stack(
@@ -36,6 +43,7 @@ def main() -> None:
         passwords=passwords,
         database_url=lambda code, service: f"sqlite+aiosqlite:///{base}/data/{code}/{service}.db",
         smtp=("127.0.0.1", controller.port),
+        keys=keys,
     )
 
     def interrupt(*_: object) -> None:
@@ -47,12 +55,15 @@ def main() -> None:
         print("Запуск сервисов…", flush=True)
         stack.start_services()
         print("Загрузка демонстрационных данных…", flush=True)
-        flow.load_organisations(stack.endpoints(), data)
+        registered = flow.load_organisations(stack.endpoints(), data, stack.auth)
+        loaded = load_accounts(stack, data, registered)
         endpoints = stack.endpoints()
         (base / "endpoints.json").write_text(
             json.dumps(endpoints, ensure_ascii=False, indent=2), encoding="utf-8"
         )
         _print_urls(endpoints, time.monotonic() - started, controller.port)
+        _print_accounts(endpoints, data, loaded)
+        _print_footer()
         while True:
             time.sleep(1)
             for instance in stack.instances:
@@ -76,6 +87,22 @@ def main() -> None:
         controller.stop()
 
 
+def _print_accounts(
+    endpoints: dict[str, dict[str, Any]], data: dict[str, Any], loaded: dict[str, bool]
+) -> None:
+    print(f"\nВход на порталы (пароль у всех учётных записей: {demo.password(data)}):")
+    for instance in demo.instances(data):
+        code = instance["code"]
+        portal = endpoints[code]["services"]["portal"]
+        state = "" if loaded.get(code) else " — НЕ ЗАГРУЖЕНЫ, см. сообщение выше"
+        print(f"\n  {endpoints[code]['name']}: {portal}{state}")
+        for account in instance["accounts"]:
+            title = ROLE_TITLES[Role(account["role"])]
+            who = account.get("name") or account["person"]
+            print(f"    {account['login']:<26} {title} ({who})")
+    print("", flush=True)
+
+
 def _print_urls(endpoints: dict[str, dict[str, object]], seconds: float, smtp: int) -> None:
     print(f"\nСистема запущена за {seconds:.0f} с. Адреса:")
     for code, instance in endpoints.items():
@@ -87,8 +114,11 @@ def _print_urls(endpoints: dict[str, dict[str, object]], seconds: float, smtp: i
             if name != "portal":
                 print(f"    {name}: {url}  (API: {url}/schema)")
     print(f"\n  Почта (SMTP 127.0.0.1:{smtp}) сохраняется в var/run/mail/")
-    print(f"  Адреса записаны в {BASE / 'endpoints.json'}")
-    print("\nСценарий «заявка → решение → приказ → письмо → ММЦ»: make flow")
+    print(f"  Адреса записаны в {BASE / 'endpoints.json'}", flush=True)
+
+
+def _print_footer() -> None:
+    print("Сценарий «заявка → решение → приказ → письмо → ММЦ»: make flow")
     print("Остановить: Ctrl-C", flush=True)
 
 

@@ -69,6 +69,7 @@ from imc_local.bench_support import (
     vhost_url,
 )
 from imc_local.definitions import centre_definitions, district_definitions, upstream_uri
+from imc_local.keys import StackKeys
 from imc_local.ports import free_port, free_ports
 from imc_local.postgres import PostgresCluster, start_postgres
 from imc_local.processes import ServiceProcess
@@ -231,6 +232,8 @@ def aggregator_process(infra: Infrastructure) -> ServiceProcess:
         "IMC_DATABASE_URL": infra.postgres().url("centre_federation"),
         "IMC_LOG_JSON": os.environ.get("IMC_LOG_JSON", "true"),
         "IMC_DISTRICTS": json.dumps(districts, ensure_ascii=False),
+        # Its HTTP API needs keys to start; the benchmark reads only the open /ready.
+        **StackKeys.generate().service_env(),
     }
     return ServiceProcess(
         instance=CENTRE,

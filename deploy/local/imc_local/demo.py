@@ -108,3 +108,39 @@ def person_payload(
         "consent_date": person.get("consent_date", "2026-09-01"),
         "consent_document": "согласие на обработку персональных данных (демонстрационные данные)",
     }
+
+
+def password(data: dict[str, Any]) -> str:
+    """The one password of every demo account."""
+    return str(data["demo_password"])
+
+
+def instances(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every demo instance: the districts, then the centre."""
+    return [*data["districts"], data["centre"]]
+
+
+def accounts(
+    instance: dict[str, Any],
+    organisations: dict[str, str],
+    people: dict[str, str],
+    secret: str,
+) -> list[dict[str, str]]:
+    """The instance's demo accounts as the portal's ``imc_portal.accounts load`` reads
+    them: login, password, role, name and, where the account is a registered person or
+    belongs to an organisation, their registry ids (``organisations`` by short name and
+    ``people`` by full name, as registered)."""
+    records = []
+    for account in instance["accounts"]:
+        record = {
+            "login": account["login"],
+            "password": secret,
+            "role": account["role"],
+            "name": account.get("name") or account["person"],
+        }
+        if "person" in account:
+            record["person_id"] = people[account["person"]]
+        if "organisation" in account:
+            record["organisation_id"] = organisations[account["organisation"]]
+        records.append(record)
+    return records

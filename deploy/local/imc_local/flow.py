@@ -1,11 +1,13 @@
 """The status flow, step by step over HTTP, as the IMC's people would drive it.
 
 ``uv run python -m imc_local.flow`` runs it against ``make run`` (reading
-``var/run/endpoints.json``): each demo district's school applies (Yaya for the ОСМП of
-seeds/000, Mariinsk for the internship site of seeds/001), the curating methodist reviews
-the package, the methodical council votes, the order is issued from the journal, and the
-command waits until the site shows in the registry and at the centre and the order exists
-as a PDF.
+``var/run/endpoints.json`` and signing its calls with the portal key of
+``var/run/keys.json``, as the IMC's administrator, the centre's coordinator at the
+centre, named «Секретарь методического совета (демонстрация)»): each demo district's
+school applies (Yaya for the ОСМП of seeds/000, Mariinsk for the internship site of
+seeds/001), the curating methodist reviews the package, the methodical council votes,
+the order is issued from the journal, and the command waits until the site shows in the
+registry and at the centre and the order exists as a PDF.
 """
 
 import io
@@ -13,18 +15,31 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import httpx
 from docx import Document
 
 from imc_local import demo
+from imc_local.keys import LAUNCHER_ACTOR, StackKeys, staff_role
 
 T = TypeVar("T")
 ENDPOINTS = Path("var/run/endpoints.json")
+KEYS = Path("var/run/keys.json")
+ACTOR = LAUNCHER_ACTOR
+"""The name the flow's tokens carry: the audit trail shows it for every step."""
+
+Credentials = Callable[[str], httpx.Auth]
+"""The flow's httpx auth for an instance, by its code (``Stack.auth`` is one)."""
+
+
+def credentials(keys: StackKeys, endpoints: dict[str, Any]) -> Credentials:
+    """Tokens signed with the portal key: the IMC administrator of a district, the
+    coordinator at the centre, named :data:`ACTOR`."""
+    return lambda code: keys.auth(code, staff_role(endpoints[code]["kind"]), name=ACTOR)
 
 
 class FlowError(RuntimeError):
@@ -89,11 +104,13 @@ def application_package(organisation: str, topic: str) -> dict[str, tuple[str, b
 
 
 class DistrictClient:
-    """The HTTP calls of the flow against one district."""
+    """The HTTP calls of the flow against one district, with ``auth`` signing a token
+    of that district for each (who acts comes from the token)."""
 
-    def __init__(self, services: dict[str, str], timeout: float = 30.0) -> None:
+    def __init__(self, services: dict[str, str], auth: httpx.Auth, timeout: float = 30.0) -> None:
         self.services = services
-        self.http = httpx.Client(timeout=timeout, headers={"X-IMC-Actor": quote(ACTOR)})
+        self.auth = auth
+        self.http = httpx.Client(timeout=timeout, auth=auth)
 
     def url(self, service: str, path: str) -> str:
         """URL of ``path`` on ``service``."""
@@ -244,20 +261,32 @@ class DistrictClient:
 
     def site_for(self, organisation_id: str) -> dict[str, Any] | None:
         """The organisation's site in the registry, if any."""
-        sites = self.http.get(self.url("registry", "/sites")).json()
+        sites = self.call("GET", "registry", "/sites")
         return next((s for s in sites if s["organisation_id"] == organisation_id), None)
 
     def document_for(self, number: str, kind: str = "order_site_status") -> dict[str, Any] | None:
         """The generated document of ``kind`` with ``number``, if any."""
-        documents = self.http.get(self.url("documents", "/documents")).json()
+        documents = self.call("GET", "documents", "/documents")
         return next((d for d in documents if d["number"] == number and d["kind"] == kind), None)
 
 
-ACTOR = "Секретарь методического совета (демонстрация)"
+@dataclass(frozen=True)
+class Registered:
+    """Registry ids of an instance's demo data."""
+
+    organisations: dict[str, str]
+    """By short name."""
+    people: dict[str, str]
+    """By full name."""
 
 
 def load_people(client: DistrictClient, district: dict[str, Any]) -> dict[str, str]:
     """Register the district's organisations, people and council; return ids by name."""
+    return load_registry(client, district).people
+
+
+def load_registry(client: DistrictClient, district: dict[str, Any]) -> Registered:
+    """Register the district's organisations, people and council; return their ids."""
     organisations = {
         o["short_name"]: client.ensure_organisation(demo.organisation_payload(o))["id"]
         for o in district["organisations"]
@@ -274,15 +303,21 @@ def load_people(client: DistrictClient, district: dict[str, Any]) -> dict[str, s
     client.ensure_council(
         council["title"], ids[council["head"]], [ids[name] for name in council["members"]]
     )
-    return ids
+    return Registered(organisations=organisations, people=ids)
 
 
-def load_organisations(endpoints: dict[str, Any], data: dict[str, Any]) -> None:
+def load_organisations(
+    endpoints: dict[str, Any], data: dict[str, Any], auth: Credentials
+) -> dict[str, Registered]:
     """Register every demo organisation, person and council in its district, then its
-    calendar and plan, and the centre's inter-municipal events (idempotent)."""
+    calendar and plan, and the centre's inter-municipal events (idempotent). Returns
+    the registry ids by instance code."""
+    registered = {}
     for district in data["districts"]:
-        client = DistrictClient(endpoints[district["code"]]["services"])
-        ids = load_people(client, district)
+        code = district["code"]
+        client = DistrictClient(endpoints[code]["services"], auth(code))
+        registered[code] = load_registry(client, district)
+        ids = registered[code].people
         teachers = [
             (ids[person["full_name"]], person["full_name"], organisation)
             for person, organisation in demo.people(district)
@@ -290,9 +325,10 @@ def load_organisations(endpoints: dict[str, Any], data: dict[str, Any]) -> None:
         ]
         load_calendar(client, district["calendar"], teachers, level="municipal")
     centre = data["centre"]
-    client = DistrictClient(endpoints[centre["code"]]["services"])
-    load_people(client, centre)
+    client = DistrictClient(endpoints[centre["code"]]["services"], auth(centre["code"]))
+    registered[centre["code"]] = load_registry(client, centre)
     load_calendar(client, centre["calendar"], [], level="intermunicipal")
+    return registered
 
 
 def load_calendar(
@@ -441,19 +477,27 @@ def assign(client: DistrictClient, district: dict[str, Any], log: Callable[[str]
 
 
 def run(
-    endpoints: dict[str, Any], data: dict[str, Any], log: Callable[[str], None] = print
+    endpoints: dict[str, Any],
+    data: dict[str, Any],
+    auth: Credentials,
+    log: Callable[[str], None] = print,
 ) -> list[dict[str, Any]]:
     """Run the flow for every demo district, then for the centre's own inter-municipal
     site; return what was produced (the districts first, the centre last)."""
-    centre = next(v for v in endpoints.values() if v["kind"] == "centre")
+    centre_code = next(code for code, v in endpoints.items() if v["kind"] == "centre")
+    centre = endpoints[centre_code]
     federation = centre["services"]["federation"]
     results = []
     for instance in [*data["districts"], data["centre"]]:
+        code = instance["code"]
         result = _assign_once(
-            DistrictClient(endpoints[instance["code"]]["services"]), instance, log
+            DistrictClient(endpoints[code]["services"], auth(code)), instance, log
         )
         site = result["site"]
-        wait_for("the site at the centre", _listed(f"{federation}/sites", site["id"]))
+        wait_for(
+            "the site at the centre",
+            _listed(f"{federation}/sites", site["id"], auth(centre_code)),
+        )
         log(f"[{instance['code']}] площадка видна в ММЦ: {centre['services']['portal']}")
         results.append(result)
     centre_site = results[-1]["site"]
@@ -461,17 +505,22 @@ def run(
         registry = endpoints[district["code"]]["services"]["registry"]
         wait_for(
             f"the centre's site in {district['code']}",
-            _listed(f"{registry}/centre-sites", centre_site["id"]),
+            _listed(f"{registry}/centre-sites", centre_site["id"], auth(district["code"])),
         )
         log(f"[{district['code']}] межмуниципальная площадка ММЦ видна в округе")
     return results
 
 
-def _listed(url: str, site_id: str) -> Callable[[], bool]:
+def _listed(url: str, site_id: str, auth: httpx.Auth) -> Callable[[], bool]:
     """A probe: does the list of sites at ``url`` hold ``site_id``?"""
 
     def probe() -> bool:
-        rows = httpx.get(url, timeout=10).json()
+        response = httpx.get(url, timeout=10, auth=auth)
+        if response.status_code in (401, 403):  # waiting would not help
+            raise FlowError(f"GET {url}: {response.status_code} {response.text}")
+        if response.status_code != 200:
+            return False
+        rows = response.json()
         return any(str(row.get("site_id", row.get("id"))) == site_id for row in rows)
 
     return probe
@@ -504,11 +553,15 @@ def _assign_once(
 
 def main() -> None:
     """Run the flow against the federation started by ``make run``."""
-    if not ENDPOINTS.exists():
+    if not ENDPOINTS.exists() or not KEYS.exists():
         sys.exit("Сначала запустите систему: make run (в другом терминале)")
     endpoints = json.loads(ENDPOINTS.read_text(encoding="utf-8"))
     try:
-        run(endpoints, demo.load())
+        keys = StackKeys.load(KEYS)
+    except ValueError as error:
+        sys.exit(f"Ключи системы не прочитаны: {error}. Перезапустите make run")
+    try:
+        run(endpoints, demo.load(), credentials(keys, endpoints))
     except FlowError as error:
         sys.exit(f"Сценарий не завершён: {error}")
     print("Готово: откройте страницы порталов округов и ММЦ, письма — в var/run/mail/")

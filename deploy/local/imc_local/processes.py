@@ -15,6 +15,10 @@ class ServiceStartError(RuntimeError):
     """A service did not become ready; the message holds its log tail."""
 
 
+class ServiceCommandError(RuntimeError):
+    """A service's command-line tool failed; the message holds its output."""
+
+
 @dataclass
 class ServiceProcess:
     """One service of one instance, run as ``python -m <module>``."""
@@ -50,12 +54,32 @@ class ServiceProcess:
         )
         log.close()
 
+    def run_command(self, module: str, *args: str, timeout: float = 120.0) -> str:
+        """Run ``python -m <module> <args>`` once with this service's environment (a CLI
+        of the service, e.g. loading accounts); its output, or an error with it."""
+        result = subprocess.run(
+            [sys.executable, "-m", module, *args],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise ServiceCommandError(
+                f"{self.name}: python -m {module} {' '.join(args)} exited with "
+                f"{result.returncode}:\n{result.stdout}{result.stderr}"
+            )
+        return result.stdout
+
     def is_running(self) -> bool:
         """Whether the process is alive."""
         return self.process is not None and self.process.poll() is None
 
     def wait_ready(self, timeout: float = 120.0) -> None:
-        """Poll ``/ready`` until it answers 200; fail early if the process dies."""
+        """Poll ``/ready`` until it answers 200; fail early if the process dies.
+
+        ``/ready`` is one of the paths every service answers without a token."""
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:

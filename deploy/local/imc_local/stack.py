@@ -13,6 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
 
 from imc_contracts.names import CENTRE_EXCHANGE
 from imc_local.definitions import (
@@ -22,9 +25,11 @@ from imc_local.definitions import (
     district_definitions,
     upstream_uri,
 )
+from imc_local.keys import LAUNCHER_ACTOR, StackKeys, staff_role
 from imc_local.ports import free_port
 from imc_local.processes import ServiceProcess
 from imc_local.rabbit import RabbitNode, start_rabbit_node, wait_ready
+from imc_shared.auth import Role
 
 DISTRICT_SERVICES = (
     "registry",
@@ -94,6 +99,8 @@ class Stack:
     centre: Instance
     smtp: tuple[str, int]
     passwords: dict[str, str]
+    keys: StackKeys = field(default_factory=StackKeys.generate)
+    """The portal's and the services' key pairs every service of the stack trusts."""
 
     @property
     def instances(self) -> list[Instance]:
@@ -103,6 +110,32 @@ class Stack:
     def service(self, instance: str, service: str) -> ServiceProcess:
         """A service process by instance code and service name."""
         return next(i for i in self.instances if i.code == instance).services[service]
+
+    def instance(self, code: str) -> Instance:
+        """An instance by its code."""
+        return next(i for i in self.instances if i.code == code)
+
+    def auth(self, district: str, role: Role | None = None, **claims: Any) -> httpx.Auth:
+        """httpx auth for a person of ``district`` with ``role`` (by default whoever runs
+        the instance: its IMC administrator, the centre's coordinator), signed with the
+        stack's portal key, a fresh token per request. ``claims``: ``name`` (the launcher's
+        actor by default), ``subject``, ``organisation_id``, ``person_id``."""
+        chosen = role or staff_role(self.instance(district).kind)
+        return self.keys.auth(district, chosen, **claims)
+
+    def staff_auth(self, name: str = LAUNCHER_ACTOR) -> httpx.Auth:
+        """httpx auth that signs, per request, for the instance whose service the URL
+        names, as whoever runs that instance (see :meth:`auth`)."""
+        return _InstanceStaffAuth(self, name)
+
+    def instance_of(self, url: str | httpx.URL) -> Instance:
+        """The instance one of whose services listens at ``url``."""
+        parts = urlsplit(str(url))
+        for instance in self.instances:
+            for process in instance.services.values():
+                if process.port == parts.port and parts.hostname in ("127.0.0.1", "localhost"):
+                    return instance
+        raise LookupError(f"no service of the stack listens at {url}")
 
     def endpoints(self) -> dict[str, Any]:
         """URLs of every service and broker, as written to ``endpoints.json``."""
@@ -133,6 +166,20 @@ class Stack:
             list(pool.map(lambda process: process.stop(), processes))
         with ThreadPoolExecutor(max_workers=max(len(nodes), 1)) as pool:
             list(pool.map(lambda node: node.stop(), nodes))
+
+
+class _InstanceStaffAuth(httpx.Auth):
+    """Signs each request for the instance its URL belongs to."""
+
+    def __init__(self, stack: Stack, name: str) -> None:
+        self.stack = stack
+        self.name = name
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        instance = self.stack.instance_of(request.url)
+        token = self.stack.keys.token(instance.code, staff_role(instance.kind), name=self.name)
+        request.headers["Authorization"] = f"Bearer {token}"
+        yield request
 
 
 def node_name(code: str, unique: str) -> str:
@@ -230,17 +277,20 @@ def build_stack(
     smtp: tuple[str, int],
     link_urls: dict[str, str] | None = None,
     extra_env: dict[str, dict[str, str]] | None = None,
+    keys: StackKeys | None = None,
 ) -> Stack:
     """Describe every service process of the federation (not started yet).
 
     ``link_urls`` are the district addresses the centre's links dial, when not the
-    nodes' own (see ``start_brokers``); ``extra_env`` adds settings per service name."""
+    nodes' own (see ``start_brokers``); ``extra_env`` adds settings per service name;
+    ``keys`` are the key pairs every service trusts (new ones unless given)."""
     stack = Stack(
         base_dir=base_dir,
         districts=[],
         centre=Instance(centre.code, centre.name, "centre"),
         smtp=smtp,
         passwords=passwords,
+        keys=keys or StackKeys.generate(),
     )
     links = link_urls or {}
     federated = {
@@ -255,6 +305,7 @@ def build_stack(
             spec,
             base_dir=base_dir,
             passwords=passwords,
+            keys=stack.keys,
             database_url=database_url,
             smtp=smtp,
             extra={
@@ -274,6 +325,7 @@ def build_stack(
         centre,
         base_dir=base_dir,
         passwords=passwords,
+        keys=stack.keys,
         database_url=database_url,
         smtp=smtp,
         extra={
@@ -302,13 +354,18 @@ def _instance_services(
     *,
     base_dir: Path,
     passwords: dict[str, str],
+    keys: StackKeys,
     database_url: DatabaseUrl,
     smtp: tuple[str, int],
     extra: dict[str, dict[str, str]],
     services: tuple[str, ...] = DISTRICT_SERVICES,
 ) -> str:
     """Describe the service processes of one instance; returns the URL of the last
-    service (the centre's aggregator)."""
+    service (the centre's aggregator).
+
+    Every service trusts both public keys and signs its own calls with the service key;
+    the portal signs people's tokens with the portal key and knows every service of its
+    instance (the aggregator's URL is added at the centre)."""
     assert instance.node is not None
     instance.broker_url = instance.node.url(SERVICE_USER, passwords["service"])
     ports = {service: free_port() for service in services}
@@ -332,7 +389,15 @@ def _instance_services(
             "IMC_DOCUMENTS_URL": urls["documents"],
             "IMC_PORTAL_URL": urls["portal"],
         },
-        "portal": {"IMC_MODE": "district", "IMC_REGISTRY_URL": urls["registry"]},
+        "portal": {
+            "IMC_MODE": "district",
+            **{
+                f"IMC_{service.upper()}_URL": urls[service]
+                for service in services
+                if service != "portal"
+            },
+            **keys.portal_env(),
+        },
     }
     for service in services:
         instance.services[service] = _process(
@@ -342,6 +407,7 @@ def _instance_services(
             ports[service],
             database_url,
             {
+                **keys.service_env(),
                 **common.get(service, {}),
                 **extra.get(service, {}),
                 "IMC_STORAGE_DIR": str(base_dir / "files" / spec.code / service),
