@@ -125,6 +125,15 @@ async def test_a_teacher_registers_only_themselves(client: Client) -> None:
     )
     assert colleague.status_code == 201
 
+    # Who registered is personal data: a teacher sees only their own registration, a
+    # school only its own people's, staff and the council everyone.
+    def listed(headers: dict[str, str]) -> Any:
+        return client.get(path, headers=headers)
+
+    assert [r["person_id"] for r in (await listed(teacher())).json()] == [str(TEACHER)]
+    assert len((await listed(testing.bearer(DISTRICT, Role.COUNCIL_MEMBER))).json()) == 2
+    assert (await listed(school(OTHER_SCHOOL))).json() == []
+
     # Self check-in: the participant's own code only (the event is a year away: too early).
     check_in = f"/events/{event}/check-in"
     their_code = {"code": colleague.json()["checkin_code"]}

@@ -60,7 +60,7 @@ from imc_scheduling.db.models import (
     PlanItem,
     Registration,
 )
-from imc_scheduling.domain.access import REGISTRANTS, registration_refusal
+from imc_scheduling.domain.access import REGISTRANTS, registration_refusal, sees_registration
 from imc_scheduling.domain.centre import CENTRE_REGISTRATION_STATUS_TITLES
 from imc_scheduling.domain.events import (
     AUDIENCE_CATEGORY_TITLES,
@@ -293,10 +293,21 @@ class EventController(Controller):
 
     @get("/{event_id:uuid}/registrations", summary="Registrations and the waiting list")
     async def registrations_index(
-        self, database: Database, settings: SchedulingSettings, event_id: UUID
+        self,
+        request: Request[Any, Any, Any],
+        database: Database,
+        settings: SchedulingSettings,
+        event_id: UUID,
     ) -> list[RegistrationOut]:
+        """Everyone registered, for staff and the council; a teacher sees only their own
+        registration, a school representative only their organisation's."""
+        principal = current(request)
         rows = await registrations.list_registrations(database=database, event_id=event_id)
-        return [_registration(r, settings, p) for r, p in rows]
+        return [
+            _registration(r, settings, p)
+            for r, p in rows
+            if sees_registration(principal, r.person_id, r.organisation_id)
+        ]
 
     @post(
         "/{event_id:uuid}/registrations",
@@ -885,10 +896,17 @@ class CentreEventController(Controller):
 
     @get("/{event_id:uuid}/registrations", summary="This district's registrations")
     async def registrations_index(
-        self, database: Database, event_id: UUID
+        self, request: Request[Any, Any, Any], database: Database, event_id: UUID
     ) -> list[CentreRegistrationOut]:
+        """As for the district's own events: a teacher sees only their own request, a
+        school representative only their organisation's."""
+        principal = current(request)
         rows = await centre_registrations.list_registrations(database=database, event_id=event_id)
-        return [_centre_registration_out(r) for r in rows]
+        return [
+            _centre_registration_out(r)
+            for r in rows
+            if sees_registration(principal, r.person_id, r.organisation_id)
+        ]
 
     @post(
         "/{event_id:uuid}/registrations",

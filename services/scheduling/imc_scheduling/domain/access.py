@@ -13,6 +13,17 @@ REGISTRANTS = frozenset({*STAFF, Role.SCHOOL_REPRESENTATIVE, Role.TEACHER})
 """Roles that register people for events and cancel registrations."""
 
 
+def sees_registration(principal: Principal, person_id: UUID, organisation_id: UUID | None) -> bool:
+    """Whether ``principal`` may see who registered: staff, the council and services see
+    every registration; a teacher only their own, a school representative only their
+    organisation's people (a list of names is personal data)."""
+    if principal.role is Role.TEACHER:
+        return principal.person_id is not None and principal.person_id == person_id
+    if principal.role is Role.SCHOOL_REPRESENTATIVE:
+        return organisation_id is not None and principal.organisation_id == organisation_id
+    return True
+
+
 def registration_refusal(
     principal: Principal, person_id: UUID, organisation_id: UUID | None
 ) -> str | None:
