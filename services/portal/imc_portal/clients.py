@@ -1,20 +1,25 @@
-"""Small HTTP clients for the services the portal reads: the registry and the aggregator.
+"""Small HTTP clients for the services the portal reads.
 
-Every failure to get usable data becomes a :class:`BackendError` carrying a Russian
-message for the page; nothing below leaks a traceback to a visitor.
+Every call made for a logged-in person carries a fresh token the portal signs for them
+(:meth:`BackendClient.acting_for`); public reads (``/public/...``) go without one. Every
+failure to get usable data becomes a :class:`BackendError` carrying a Russian message for
+the page; nothing below leaks a traceback to a visitor.
 """
 
+import copy
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 import msgspec
 import structlog
 
 from imc_portal.api.schemas import (
+    Application,
     CentreEvent,
     CentreSite,
     Dashboard,
@@ -22,8 +27,13 @@ from imc_portal.api.schemas import (
     DistrictDashboard,
     IntermunicipalSite,
     Link,
+    Meeting,
+    PublicSite,
+    Registration,
+    ScheduledEvent,
     Site,
 )
+from imc_shared.auth import Principal, TokenSigner
 from imc_shared.context import bind_correlation_id, current_correlation_id
 from imc_shared.errors import DomainError
 
@@ -51,6 +61,15 @@ class BackendNotFoundError(BackendError):
 
     status_code = 404
     code = "not_found"
+
+
+class BackendRefusedError(BackendError):
+    """The service refused a change and said why: its message (Russian, for people) and,
+    when it names one, the field of the form that is wrong."""
+
+    def __init__(self, message: str, *, status: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.status_code = status
 
 
 Params = Mapping[str, str]
@@ -85,12 +104,20 @@ class Download:
 DOWNLOAD_HEADERS = ("content-disposition", "last-modified")
 
 
+class _Pool:
+    """The connection pool a client and its copies acting for people share."""
+
+    def __init__(self) -> None:
+        self.http: httpx.AsyncClient | None = None
+
+
 class BackendClient:
     """A JSON-over-HTTP client of one backing service.
 
     ``title`` names the service in Russian in the nominative case, e.g. «Реестр
     площадок»; it appears in messages on the page. The underlying connection pool is
     opened by :meth:`start` and closed by :meth:`close` (the app's start-up and shutdown).
+    A client made by :meth:`acting_for` shares the pool and signs every call it makes.
     """
 
     def __init__(
@@ -100,17 +127,31 @@ class BackendClient:
         title: str,
         timeout: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        signer: TokenSigner | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.title = title
         self.timeout = timeout
         self._transport = transport
-        self._http: httpx.AsyncClient | None = None
+        self._signer = signer
+        self._principal: Principal | None = None
+        self._pool = _Pool()
+
+    @property
+    def configured(self) -> bool:
+        """Whether the portal knows where this service is."""
+        return bool(self.base_url)
+
+    def acting_for(self, principal: Principal | None) -> Self:
+        """This client calling on behalf of ``principal`` (a fresh token per call)."""
+        clone = copy.copy(self)
+        clone._principal = principal
+        return clone
 
     async def start(self) -> None:
         """Open the connection pool."""
-        if self._http is None:
-            self._http = httpx.AsyncClient(
+        if self._pool.http is None and self.configured:
+            self._pool.http = httpx.AsyncClient(
                 base_url=self.base_url,
                 timeout=httpx.Timeout(self.timeout),
                 transport=self._transport,
@@ -119,9 +160,9 @@ class BackendClient:
 
     async def close(self) -> None:
         """Close the connection pool."""
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        if self._pool.http is not None:
+            await self._pool.http.aclose()
+            self._pool.http = None
 
     async def health(self) -> bool:
         """Whether the service answers its ``/health``."""
@@ -171,6 +212,52 @@ class BackendClient:
         media_type = response.headers.get("content-type", "application/octet-stream")
         return Download(media_type=media_type, headers=headers, response=response)
 
+    async def send(
+        self,
+        method: str,
+        path: str,
+        type_: type[T],
+        *,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+        params: Params | None = None,
+    ) -> T:
+        """A change (``POST``/``PATCH``/``PUT``/``DELETE``) on the person's behalf.
+
+        A refusal the service explains (4xx with its error body) becomes
+        :class:`BackendRefusedError` carrying the service's own Russian message and field,
+        so a form can show it next to that field; the service's failures are as for
+        :meth:`get_json`. ``type_`` may be ``type(None)`` for an empty answer.
+        """
+        response = await self._request(
+            path, params, method=method, json=json, data=data, files=files
+        )
+        if 400 <= response.status_code < 500:
+            try:
+                body = msgspec.json.decode(response.content, type=dict[str, Any])
+            except msgspec.DecodeError:
+                body = {}
+            message = body.get("message")
+            if isinstance(message, str) and message:
+                log.info("backend refused a change", path=path, status=response.status_code)
+                raise BackendRefusedError(
+                    message,
+                    status=response.status_code,
+                    field=body.get("field") if isinstance(body.get("field"), str) else None,
+                )
+        if response.status_code not in (200, 201, 202, 204):
+            self._check(path, response, None)  # raises: the service failed or refused
+        if not response.content:
+            return None  # type: ignore[return-value]
+        try:
+            return msgspec.json.decode(response.content, type=type_)
+        except msgspec.DecodeError as error:
+            log.warning(
+                "backend sent unexpected data", backend=self.base_url, path=path, error=str(error)
+            )
+            raise BackendError(f"{self.title} прислал сведения в неожиданном виде.") from error
+
     def _check(self, path: str, response: httpx.Response, missing: str | None) -> None:
         status = response.status_code
         if status == 200:
@@ -186,15 +273,31 @@ class BackendClient:
         raise BackendError(f"{self.title} отклонил запрос портала (ответ с кодом {status}).")
 
     async def _request(
-        self, path: str, params: Params | None = None, *, stream: bool = False
+        self,
+        path: str,
+        params: Params | None = None,
+        *,
+        stream: bool = False,
+        method: str = "GET",
+        **content: Any,
     ) -> httpx.Response:
+        if not self.configured:
+            raise BackendUnavailableError(f"{self.title}: адрес не задан в настройках портала.")
         await self.start()
-        assert self._http is not None
+        http = self._pool.http
+        assert http is not None
+        headers = _correlation_header()
+        if self._principal is not None and self._signer is not None:
+            headers["Authorization"] = f"Bearer {self._signer.issue(self._principal)}"
         try:
-            request = self._http.build_request(
-                "GET", path, params=params, headers=_correlation_header()
+            request = http.build_request(
+                method,
+                path,
+                params=params,
+                headers=headers,
+                **{k: v for k, v in content.items() if v is not None},
             )
-            return await self._http.send(request, stream=stream)
+            return await http.send(request, stream=stream)
         except httpx.TimeoutException as error:
             log.warning("backend timed out", backend=self.base_url, path=path)
             raise BackendUnavailableError(
@@ -203,6 +306,12 @@ class BackendClient:
         except httpx.HTTPError as error:
             log.warning("backend unreachable", backend=self.base_url, path=path, error=repr(error))
             raise BackendUnavailableError(f"{self.title} сейчас недоступен.") from error
+
+    async def fetch_text(self, path: str, params: Params | None = None) -> tuple[int, str]:
+        """``GET path`` of a page the service renders itself (e.g. the notifications'
+        unsubscribe answer): its status and text, whatever the status (events area)."""
+        response = await self._request(path, params)
+        return response.status_code, response.text
 
 
 class RegistryClient(BackendClient):
@@ -219,6 +328,46 @@ class RegistryClient(BackendClient):
     async def centre_sites(self) -> list[IntermunicipalSite]:
         """The centre's (ММЦ) working inter-municipal sites the district has received."""
         return await self.get_json("/public/centre-sites", list[IntermunicipalSite])
+
+    async def public_sites(self) -> list[PublicSite]:
+        """The public catalogue: working sites, names only (no token needed)."""
+        return await self.get_json("/public/sites", list[PublicSite])
+
+
+class ApplicationsClient(BackendClient):
+    """The applications service: applications for a site status, council meetings."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("title", "Сервис заявок")
+        super().__init__(base_url, **kwargs)
+
+    async def applications(self, *, status: str | None = None) -> list[Application]:
+        """Applications of the district, of one status if given."""
+        params = {"status": status} if status else None
+        return await self.get_json("/applications", list[Application], params)
+
+    async def meetings(self) -> list[Meeting]:
+        """Meetings of the methodical council with their agendas."""
+        return await self.get_json("/meetings", list[Meeting])
+
+
+class SchedulingClient(BackendClient):
+    """The scheduling service: events and registrations."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("title", "Сервис мероприятий")
+        super().__init__(base_url, **kwargs)
+
+    async def events(self, *, date_from: datetime | None = None) -> list[ScheduledEvent]:
+        """Events from ``date_from`` on, cancelled ones left out."""
+        params = {"include_cancelled": "false"}
+        if date_from is not None:
+            params["date_from"] = date_from.isoformat()
+        return await self.get_json("/events", list[ScheduledEvent], params)
+
+    async def registrations(self, event_id: UUID) -> list[Registration]:
+        """Registrations of one event (with the waiting list)."""
+        return await self.get_json(f"/events/{event_id}/registrations", list[Registration])
 
 
 class FederationClient(BackendClient):

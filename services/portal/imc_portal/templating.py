@@ -10,8 +10,12 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from imc_portal.api.schemas import Link
+from imc_portal.security import visitor_of
 from imc_portal.services.centre import REPORT_TITLES, plan_status_title
+from imc_portal.services.home import CENTRE_ROLES
+from imc_portal.services.sessions import Visitor
 from imc_portal.settings import PortalSettings
+from imc_shared.auth import COUNCIL, ROLE_TITLES, STAFF, Role
 
 TEMPLATES = Path(__file__).parent / "templates"
 MOSCOW_OFFSET_HOURS = 3
@@ -157,6 +161,38 @@ def zone_label(zone: ZoneInfo, at: datetime) -> str:
     return f"МСК+{hours}" if hours > 0 else f"МСК−{-hours}"
 
 
+def role_title(role: Role | str) -> str:
+    """How a role is named to people: «методист», «координатор ММЦ»."""
+    return ROLE_TITLES[Role(role)]
+
+
+def nav_items(mode: str, visitor: Visitor | None) -> list[tuple[str, str, str]]:
+    """The sections a visitor may open: (address, key, title)."""
+    if visitor is None:
+        return [("/public", "public", "Методические площадки")]
+    items = [("/", "home", "Главная")]
+    if mode == "district":
+        items.append(("/sites", "sites", "Методические площадки"))
+    elif visitor.role in CENTRE_ROLES:
+        items += [
+            ("/centre", "dashboard", "Сводка по округам"),
+            ("/events", "events", "Календарь мероприятий"),
+            ("/sites", "sites", "Методические площадки"),
+        ]
+    # applications area: applications for a site status (not a teacher's business)
+    if visitor.role is not Role.TEACHER:
+        items.append(("/applications", "applications", "Заявки"))
+    # registry area: the registry's organisations, people, structures; documents
+    items += [("/organisations", "registry", "Реестр"), ("/documents", "documents", "Документы")]
+    # events area: the calendar and the notifications, in both modes
+    items += [("/calendar", "calendar", "Мероприятия"), ("/inbox", "inbox", "Уведомления")]
+    # council area: meetings of the methodical council and the orders journal
+    if visitor.role in STAFF | COUNCIL:
+        items += [("/council", "council", "Методический совет"), ("/orders", "orders", "Приказы")]
+    items.append(("/public", "public", "Открытый перечень"))
+    return items
+
+
 def make_environment(settings: PortalSettings) -> Environment:
     """The Jinja2 environment: autoescaped, strict about undefined names, with filters."""
     zone = ZoneInfo(settings.time_zone)
@@ -183,6 +219,9 @@ def make_environment(settings: PortalSettings) -> Environment:
     environment.globals["report_titles"] = REPORT_TITLES
     environment.filters["plural"] = plural
     environment.globals["ru_order"] = ru_order
+    environment.globals["visitor_of"] = visitor_of
+    environment.globals["role_title"] = role_title
+    environment.globals["nav_items"] = nav_items
     return environment
 
 
@@ -202,5 +241,6 @@ def base_context(settings: PortalSettings, *, now: datetime | None = None) -> di
         "header_title": settings.header_title,
         "instance_kind": INSTANCE_KINDS[settings.mode],
         "generated_at": moment,
+        "max_upload_mb": settings.max_upload_mb,
         "zone_label": zone_label(zone, moment),
     }

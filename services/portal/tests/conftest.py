@@ -10,16 +10,36 @@ whose file name tells the report and district asked for.
 """
 
 import asyncio
+import contextlib
+import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+from uuid import UUID
 
+import msgspec
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from litestar import Litestar, Response, get
 from litestar.params import FromPath, FromQuery
+from litestar.testing import AsyncTestClient
+
+from imc_portal.app import create_app
+from imc_portal.services.accounts import AccountData, create_account
+from imc_portal.settings import PortalSettings
+from imc_shared import testing
+from imc_shared.auth import PORTAL_KEY_ID, Role
+from imc_shared.db import Database
+
+PORTAL_SIGNING_KEY = testing.keys()[PORTAL_KEY_ID][0]
+"""The portal's signing key in tests; its public half is in ``testing.public_keys()``."""
+PASSWORD = "правильный-пароль-1"
 
 YAYA_SITES: list[dict[str, Any]] = [
     {
@@ -487,7 +507,7 @@ async def _answer(prefix: str, data: dict[str, Any]) -> Response[Any]:
 class FakeBackends:
     """A uvicorn server on a free local port, run in a background thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, app: Litestar | None = None) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -503,7 +523,7 @@ class FakeBackends:
             events,
             export,
         ]
-        app = Litestar(handlers, logging_config=None)
+        app = app or Litestar(handlers, logging_config=None)
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -551,3 +571,113 @@ def backends() -> Iterator[FakeBackends]:
 def export_bytes() -> bytes:
     """What the fake aggregator sends for every XLSX report."""
     return EXPORT_BYTES
+
+
+def fast_hasher() -> PasswordHasher:
+    """argon2id with small parameters: the same checks, a fraction of the time."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page's form carries."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no csrf_token field"
+    return found.group(1)
+
+
+async def log_in(client: AsyncTestClient[Any], login: str, password: str, **extra: str) -> Any:
+    """Fill in and send the login form as a fresh browser would."""
+    client.cookies.clear()
+    form = await client.get("/login")
+    data = {"login": login, "password": password, "csrf_token": csrf_of(form.text), **extra}
+    return await client.post("/login", data=data, follow_redirects=False)
+
+
+async def add_account(
+    database_url: str,
+    *,
+    login: str,
+    role: Role,
+    district: str,
+    name: str = "Орлова Татьяна Николаевна",
+    password: str = PASSWORD,
+    organisation_id: UUID | None = None,
+    person_id: UUID | None = None,
+    hasher: PasswordHasher | None = None,
+) -> UUID:
+    """An account straight in the portal's (migrated) database; its id."""
+    database = Database(database_url)
+    try:
+        account = await create_account(
+            database,
+            AccountData.checked(
+                login=login,
+                full_name=name,
+                role=role,
+                organisation_id=organisation_id,
+                person_id=person_id,
+            ),
+            password,
+            district=district,
+            hasher=hasher or fast_hasher(),
+        )
+    finally:
+        await database.dispose()
+    return account.id
+
+
+Portal = Callable[..., contextlib.AbstractAsyncContextManager[AsyncTestClient[Any]]]
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Portal:
+    """``async with portal(settings, role=...) as client``: the portal on its own SQLite
+    database with one account of ``role``, logged in through the form."""
+
+    @contextlib.asynccontextmanager
+    async def open_portal(
+        settings: PortalSettings,
+        *,
+        role: Role | None = None,
+        clock: Callable[[], datetime] | None = None,
+        **account: Any,
+    ) -> AsyncIterator[AsyncTestClient[Any]]:
+        url = f"sqlite+aiosqlite:///{tmp_path}/portal-{time.monotonic_ns()}.db"
+        settings = msgspec.structs.replace(settings, database_url=url)
+        role = role or (Role.CENTRE_COORDINATOR if settings.is_centre else Role.METHODIST)
+        app = create_app(settings, hasher=fast_hasher(), **({"clock": clock} if clock else {}))
+        async with AsyncTestClient(app=app) as client:
+            await add_account(url, login="user", role=role, district=settings.district, **account)
+            answer = await log_in(client, "user", PASSWORD)
+            assert answer.status_code == 303, answer.text
+            yield client
+
+    return open_portal
+
+
+@pytest.fixture(scope="session")
+def kit() -> SimpleNamespace:
+    """The helpers above, for test modules (conftest is not importable by name)."""
+    return SimpleNamespace(
+        FakeBackends=FakeBackends,
+        Clock=Clock,
+        fast_hasher=fast_hasher,
+        log_in=log_in,
+        csrf_of=csrf_of,
+        add_account=add_account,
+        PASSWORD=PASSWORD,
+        PORTAL_SIGNING_KEY=PORTAL_SIGNING_KEY,
+    )

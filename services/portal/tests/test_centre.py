@@ -7,10 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from imc_portal.api.schemas import Link
-from imc_portal.app import create_app
 from imc_portal.settings import PortalSettings
 from imc_portal.templating import (
     link_note,
@@ -20,8 +18,12 @@ from imc_portal.templating import (
     ru_percent,
     web_url,
 )
+from imc_shared import testing
+from imc_shared.auth import PORTAL_KEY_ID
 
 pytestmark = pytest.mark.timeout(60)
+
+PORTAL_SIGNING_KEY = testing.keys()[PORTAL_KEY_ID][0]
 
 ZONE = "Asia/Yekaterinburg"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,6 +38,7 @@ def centre_settings(url: str) -> PortalSettings:
         mode="centre",
         federation_url=url,
         time_zone=ZONE,
+        auth_signing_key=PORTAL_SIGNING_KEY,
     )
 
 
@@ -53,9 +56,11 @@ def row_headers(html: str) -> list[str]:
     ]
 
 
-async def test_dashboard_shows_every_district_with_links_and_totals(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
-        response = await c.get("/")
+async def test_dashboard_shows_every_district_with_links_and_totals(
+    backends: Any, portal: Any
+) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
+        response = await c.get("/centre")
     assert response.status_code == 200
     html = response.text
     assert "<h1>Сводка по округам — ММЦ г. Бугуруслана</h1>" in html
@@ -92,9 +97,9 @@ async def test_dashboard_shows_every_district_with_links_and_totals(backends: An
     assert 'aria-current="page">Сводка по округам<' in html
 
 
-async def test_dashboard_warns_of_districts_whose_link_is_down(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
-        html = (await c.get("/")).text
+async def test_dashboard_warns_of_districts_whose_link_is_down(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
+        html = (await c.get("/centre")).text
     banner = section(html, "alert-title")
     assert html.index('class="alert-banner" role="alert"') < html.index('id="dashboard"')
     assert "Нет связи с округом" in banner
@@ -103,8 +108,8 @@ async def test_dashboard_warns_of_districts_whose_link_is_down(backends: Any) ->
     assert "Асекеевский район" not in banner
 
 
-async def test_district_page(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
+async def test_district_page(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
         response = await c.get("/districts/asekeevo")
     assert response.status_code == 200
     html = response.text
@@ -146,8 +151,8 @@ async def test_district_page(backends: Any) -> None:
     ]
 
 
-async def test_district_page_with_a_link_down_and_no_data(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
+async def test_district_page_with_a_link_down_and_no_data(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
         html = (await c.get("/districts/buguruslan")).text
     banner = section(html, "alert-title")
     assert "Город Бугуруслан" in banner and "связь прервана 3 ч 10 мин назад" in banner
@@ -156,8 +161,8 @@ async def test_district_page_with_a_link_down_and_no_data(backends: Any) -> None
     assert "Планов работы пока нет." in html
 
 
-async def test_unknown_district_is_not_found(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
+async def test_unknown_district_is_not_found(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
         unknown = await c.get("/districts/nowhere")
         odd = await c.get("/districts/a.b")
         api = await c.get("/api/dashboard/nowhere")
@@ -172,8 +177,8 @@ async def test_unknown_district_is_not_found(backends: Any) -> None:
     assert api.json()["error"] == "not_found"
 
 
-async def test_calendar_groups_events_by_day(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
+async def test_calendar_groups_events_by_day(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
         response = await c.get("/events", params={"date_from": "2026-11-01"})
         one = await c.get("/events", params={"date_from": "2026-11-01", "district": "asekeevo"})
         later = await c.get("/events", params={"date_from": "2026-11-30", "date_to": "2026-12-31"})
@@ -202,8 +207,8 @@ async def test_calendar_groups_events_by_day(backends: Any) -> None:
     assert "по 31.12.2026" in later.text
 
 
-async def test_calendar_starts_today_by_default(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("centre-empty")))) as c:
+async def test_calendar_starts_today_by_default(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("centre-empty"))) as c:
         response = await c.get("/events")
     today = datetime.now(UTC).astimezone(ZoneInfo(ZONE)).date()
     assert response.status_code == 200
@@ -211,8 +216,10 @@ async def test_calendar_starts_today_by_default(backends: Any) -> None:
     assert "Мероприятий за этот период нет." in response.text
 
 
-async def test_export_passes_the_file_through(backends: Any, export_bytes: bytes) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
+async def test_export_passes_the_file_through(
+    backends: Any, export_bytes: bytes, portal: Any
+) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
         whole = await c.get("/export/sites.xlsx")
         one = await c.get("/export/plans.xlsx", params={"district": "asekeevo"})
         unknown = await c.get("/export/salaries.xlsx")
@@ -231,12 +238,14 @@ async def test_export_passes_the_file_through(backends: Any, export_bytes: bytes
     assert "Округ с кодом «nowhere» не входит в межмуниципальный центр." in nowhere.text
 
 
-async def test_aggregator_unreachable_gives_russian_pages(unused_port: int, backends: Any) -> None:
+async def test_aggregator_unreachable_gives_russian_pages(
+    unused_port: int, backends: Any, portal: Any
+) -> None:
     settings = centre_settings(f"http://127.0.0.1:{unused_port}")
-    async with AsyncTestClient(app=create_app(settings)) as c:
+    async with portal(settings) as c:
         pages = [
             await c.get(path)
-            for path in ("/", "/districts/asekeevo", "/events", "/export/sites.xlsx")
+            for path in ("/centre", "/districts/asekeevo", "/events", "/export/sites.xlsx")
         ]
     for page in pages:
         assert page.status_code == 503
@@ -244,14 +253,14 @@ async def test_aggregator_unreachable_gives_russian_pages(unused_port: int, back
         assert "<h1>Сведения временно недоступны</h1>" in page.text
         assert UNREACHABLE in page.text
         assert page.headers["retry-after"] == "30"
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("broken")))) as c:
+    async with portal(centre_settings(backends.url("broken"))) as c:
         broken = await c.get("/export/links.xlsx")
     assert broken.status_code == 503
     assert "временно не работает (ответ с кодом 500)" in broken.text
 
 
-async def test_centre_api(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(centre_settings(backends.url("federation")))) as c:
+async def test_centre_api(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as c:
         dashboard = (await c.get("/api/dashboard")).json()
         district = (await c.get("/api/dashboard/asekeevo")).json()
         events = (await c.get("/api/events", params={"district": "buguruslan"})).json()

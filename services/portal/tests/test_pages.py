@@ -4,13 +4,15 @@ import re
 from typing import Any
 
 import pytest
-from litestar.testing import AsyncTestClient
 
-from imc_portal.app import create_app
 from imc_portal.settings import PortalSettings
 from imc_portal.templating import plural, ru_date, ru_datetime, zone_label
+from imc_shared import testing
+from imc_shared.auth import PORTAL_KEY_ID
 
 pytestmark = pytest.mark.timeout(60)
+
+PORTAL_SIGNING_KEY = testing.keys()[PORTAL_KEY_ID][0]
 
 
 def district_settings(url: str, **extra: Any) -> PortalSettings:
@@ -19,6 +21,7 @@ def district_settings(url: str, **extra: Any) -> PortalSettings:
         "district_name": "Яйский муниципальный округ",
         "mode": "district",
         "registry_url": url,
+        "auth_signing_key": PORTAL_SIGNING_KEY,
     }
     return PortalSettings(service="portal", **{**values, **extra})
 
@@ -30,6 +33,7 @@ def centre_settings(url: str, **extra: Any) -> PortalSettings:
         "mode": "centre",
         "federation_url": url,
         "time_zone": "Asia/Yekaterinburg",
+        "auth_signing_key": PORTAL_SIGNING_KEY,
     }
     return PortalSettings(service="portal", **{**values, **extra})
 
@@ -38,10 +42,9 @@ def site_rows(html: str) -> list[str]:
     return re.findall(r'<tr data-site-id="([^"]+)"', html)
 
 
-async def test_district_page_lists_the_sites(backends: Any) -> None:
-    app = create_app(district_settings(backends.url("registry")))
-    async with AsyncTestClient(app=app) as client:
-        response = await client.get("/")
+async def test_district_page_lists_the_sites(backends: Any, portal: Any) -> None:
+    async with portal(district_settings(backends.url("registry"))) as client:
+        response = await client.get("/sites")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
@@ -67,22 +70,20 @@ async def test_district_page_lists_the_sites(backends: Any) -> None:
     assert "Площадок пока нет" not in html
 
 
-async def test_district_page_escapes_backend_text(backends: Any) -> None:
-    app = create_app(
+async def test_district_page_escapes_backend_text(backends: Any, portal: Any) -> None:
+    async with portal(
         district_settings(backends.url("registry"), district_name="<script>alert(1)</script>")
-    )
-    async with AsyncTestClient(app=app) as client:
-        html = (await client.get("/")).text
+    ) as client:
+        html = (await client.get("/sites")).text
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     # Quotes in names survive as text, escaped inside attributes.
     assert "«Яйская основная общеобразовательная школа № 1»" in html
 
 
-async def test_district_page_without_sites(backends: Any) -> None:
-    app = create_app(district_settings(backends.url("empty")))
-    async with AsyncTestClient(app=app) as client:
-        response = await client.get("/")
+async def test_district_page_without_sites(backends: Any, portal: Any) -> None:
+    async with portal(district_settings(backends.url("empty"))) as client:
+        response = await client.get("/sites")
     assert response.status_code == 200
     assert "Площадок пока нет" in response.text
     assert site_rows(response.text) == []
@@ -91,10 +92,11 @@ async def test_district_page_without_sites(backends: Any) -> None:
     assert "centre-sites" not in response.text
 
 
-async def test_district_page_shows_the_centres_intermunicipal_sites(backends: Any) -> None:
-    app = create_app(district_settings(backends.url("registry")))
-    async with AsyncTestClient(app=app) as client:
-        response = await client.get("/")
+async def test_district_page_shows_the_centres_intermunicipal_sites(
+    backends: Any, portal: Any
+) -> None:
+    async with portal(district_settings(backends.url("registry"))) as client:
+        response = await client.get("/sites")
     assert response.status_code == 200
     html = response.text
     own, centre = html.split('<h2 id="centre-sites-title">Межмуниципальные площадки</h2>')
@@ -130,9 +132,8 @@ async def test_district_page_shows_the_centres_intermunicipal_sites(backends: An
     )
 
 
-async def test_district_api_returns_the_sites(backends: Any) -> None:
-    app = create_app(district_settings(backends.url("registry")))
-    async with AsyncTestClient(app=app) as client:
+async def test_district_api_returns_the_sites(backends: Any, portal: Any) -> None:
+    async with portal(district_settings(backends.url("registry"))) as client:
         response = await client.get("/api/sites")
     assert response.status_code == 200
     body = response.json()
@@ -148,9 +149,8 @@ async def test_district_api_returns_the_sites(backends: Any) -> None:
     assert "created_at" not in body[1]  # unknown fields of the registry are dropped
 
 
-async def test_centre_page_groups_sites_by_district(backends: Any) -> None:
-    app = create_app(centre_settings(backends.url("federation")))
-    async with AsyncTestClient(app=app) as client:
+async def test_centre_page_groups_sites_by_district(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as client:
         response = await client.get("/sites")
     assert response.status_code == 200
     html = response.text
@@ -177,9 +177,8 @@ async def test_centre_page_groups_sites_by_district(backends: Any) -> None:
     assert "Площадок пока нет" in html  # the Northern district has none
 
 
-async def test_centre_api(backends: Any) -> None:
-    app = create_app(centre_settings(backends.url("federation")))
-    async with AsyncTestClient(app=app) as client:
+async def test_centre_api(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("federation"))) as client:
         sites = (await client.get("/api/sites")).json()
         districts = (await client.get("/api/districts")).json()
     assert [site["district"] for site in sites] == ["asekeevo", "buguruslan"]
@@ -187,11 +186,10 @@ async def test_centre_api(backends: Any) -> None:
     assert [district["code"] for district in districts] == ["asekeevo", "buguruslan", "severnoe"]
 
 
-async def test_centre_page_without_data(backends: Any) -> None:
-    app = create_app(centre_settings(backends.url("centre-empty")))
-    async with AsyncTestClient(app=app) as client:
+async def test_centre_page_without_data(backends: Any, portal: Any) -> None:
+    async with portal(centre_settings(backends.url("centre-empty"))) as client:
         response = await client.get("/sites")
-        home = await client.get("/")
+        home = await client.get("/centre")
     assert response.status_code == 200
     assert "Площадок пока нет" in response.text
     assert home.status_code == 200
@@ -200,11 +198,13 @@ async def test_centre_page_without_data(backends: Any) -> None:
 
 
 @pytest.mark.parametrize("mode", ["district", "centre"])
-async def test_backend_down_gives_a_russian_error_page(mode: str, unused_port: int) -> None:
+async def test_backend_down_gives_a_russian_error_page(
+    mode: str, unused_port: int, portal: Any
+) -> None:
     url = f"http://127.0.0.1:{unused_port}"
     settings = district_settings(url) if mode == "district" else centre_settings(url)
-    async with AsyncTestClient(app=create_app(settings)) as client:
-        page = await client.get("/")
+    async with portal(settings) as client:
+        page = await client.get("/sites" if mode == "district" else "/centre")
         api = await client.get("/api/sites")
         ready = await client.get("/ready")
     assert page.status_code == 503
@@ -219,40 +219,59 @@ async def test_backend_down_gives_a_russian_error_page(mode: str, unused_port: i
     assert ready.status_code == 503
 
 
-async def test_backend_failure_and_bad_data(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(district_settings(backends.url("broken")))) as c:
-        broken = await c.get("/")
+async def test_backend_failure_and_bad_data(backends: Any, portal: Any) -> None:
+    async with portal(district_settings(backends.url("broken"))) as c:
+        broken = await c.get("/sites")
     assert broken.status_code == 503
     assert "временно не работает (ответ с кодом 500)" in broken.text
-    async with AsyncTestClient(app=create_app(district_settings(backends.url("garbled")))) as c:
-        garbled = await c.get("/")
+    async with portal(district_settings(backends.url("garbled"))) as c:
+        garbled = await c.get("/sites")
     assert garbled.status_code == 502
     assert "прислал сведения в неожиданном виде" in garbled.text
 
 
-async def test_slow_backend_times_out(backends: Any) -> None:
+async def test_slow_backend_times_out(backends: Any, portal: Any) -> None:
     settings = district_settings(backends.url("slow"), backend_timeout=0.3)
-    async with AsyncTestClient(app=create_app(settings)) as client:
-        response = await client.get("/")
+    async with portal(settings) as client:
+        response = await client.get("/sites")
     assert response.status_code == 503
     assert "не ответил вовремя" in response.text
 
 
-async def test_ready_when_backend_answers(backends: Any) -> None:
-    async with AsyncTestClient(app=create_app(district_settings(backends.url("registry")))) as c:
+async def test_ready_when_backend_answers(backends: Any, portal: Any) -> None:
+    async with portal(district_settings(backends.url("registry"))) as c:
         ready = await c.get("/ready")
         css = await c.get("/static/portal.css")
     assert ready.status_code == 200
-    assert ready.json() == {"ready": True, "registry": "ok"}
+    assert ready.json() == {"ready": True, "registry": "ok", "database": "ok"}
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
 
 
 def test_settings_refuse_a_bad_mode_or_a_missing_url() -> None:
     with pytest.raises(ValueError, match="IMC_MODE"):
-        PortalSettings(service="portal", district="yaya", mode="region", registry_url="http://x")
+        PortalSettings(
+            service="portal",
+            district="yaya",
+            mode="region",
+            registry_url="http://x",
+            auth_signing_key=PORTAL_SIGNING_KEY,
+        )
     with pytest.raises(ValueError, match="IMC_FEDERATION_URL"):
-        PortalSettings(service="portal", district="yaya", mode="centre", registry_url="http://x")
+        PortalSettings(
+            service="portal",
+            district="yaya",
+            mode="centre",
+            registry_url="http://x",
+            auth_signing_key=PORTAL_SIGNING_KEY,
+        )
+    with pytest.raises(ValueError, match="IMC_AUTH_SIGNING_KEY is required"):
+        PortalSettings(service="portal", district="yaya", registry_url="http://x")
+    service_key = testing.keys()["service"][0]
+    with pytest.raises(ValueError, match="key id 'portal'"):
+        PortalSettings(
+            service="portal", district="yaya", registry_url="http://x", auth_signing_key=service_key
+        )
 
 
 def test_russian_filters() -> None:

@@ -24,8 +24,10 @@ from imc_portal.clients import (
     RegistryClient,
 )
 from imc_portal.services import catalogue, centre
+from imc_portal.services.home import CENTRE_ROLES
 from imc_portal.settings import PortalSettings
 from imc_portal.templating import base_context
+from imc_shared.auth import roles
 
 RETRY_AFTER_SECONDS = 30
 XLSX_SUFFIX = ".xlsx"
@@ -52,7 +54,7 @@ class DistrictController(Controller):
     tags = ("sites",)
 
     @get(
-        "/",
+        "/sites",
         summary="Sites of the district (page)",
         exception_handlers=PAGE_ERRORS,
         include_in_schema=False,
@@ -65,6 +67,7 @@ class DistrictController(Controller):
             template_name="district.html",
             context={
                 **base_context(settings),
+                "section": "sites",
                 "sites": overview.sites,
                 "centre_sites": overview.centre_sites,
             },
@@ -76,12 +79,14 @@ class DistrictController(Controller):
 
 
 class CentreController(Controller):
-    """The centre's pages across districts, read from the centre's aggregator."""
+    """The centre's pages across districts, read from the centre's aggregator; for the
+    centre's coordinators and administrators only."""
 
     tags = ("centre",)
+    opt = roles(CENTRE_ROLES)
 
     @get(
-        "/",
+        "/centre",
         summary="The centre's dashboard (page)",
         exception_handlers=PAGE_ERRORS,
         include_in_schema=False,

@@ -209,3 +209,82 @@ class DistrictDashboard(msgspec.Struct, kw_only=True):
     plans: list[Plan]
     participation_by_school: list[SchoolParticipation]
     participation_by_subject: list[SubjectParticipation]
+
+
+class PublicSite(msgspec.Struct, kw_only=True):
+    """A working site as the registry publishes it (``GET /public/sites``): names only."""
+
+    id: UUID
+    organisation_short_name: str
+    kind: str
+    kind_title: str
+    status_title: str
+    topic: str
+    term_start: date
+    term_end: date
+    leader: str
+    co_leader: str | None = None
+    order_number: str
+    order_date: date
+
+
+class Application(msgspec.Struct, kw_only=True):
+    """An application for a site status (``GET /applications`` of the applications service)."""
+
+    id: UUID
+    organisation_id: UUID
+    organisation_short_name: str
+    site_kind_title: str
+    topic: str
+    status: str
+    status_title: str
+    created_at: datetime
+    submitted_at: datetime | None = None
+
+
+class MeetingItem(msgspec.Struct, kw_only=True):
+    """A question on the agenda of a council meeting."""
+
+    number: int
+    type_title: str
+    title: str
+    organisation_short_name: str | None = None
+
+
+class Meeting(msgspec.Struct, kw_only=True):
+    """A meeting of the methodical council (``GET /meetings``)."""
+
+    id: UUID
+    protocol_number: str
+    held_on: date
+    place: str
+    status: str
+    items: list[MeetingItem]
+
+
+class ScheduledEvent(msgspec.Struct, kw_only=True):
+    """An event of the district (``GET /events`` of the scheduling service)."""
+
+    id: UUID
+    title: str
+    form_title: str
+    organiser_name: str
+    venue: str
+    online_url: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None = None
+    status: str
+    status_title: str
+    seats_taken: int = 0
+
+
+class Registration(msgspec.Struct, kw_only=True):
+    """A registration for an event (``GET /events/{id}/registrations``)."""
+
+    id: UUID
+    event_id: UUID
+    person_id: UUID
+    status: str
+    status_title: str
+    waiting_position: int | None = None

@@ -5,7 +5,7 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from imc_portal.api.schemas import CentreSite, District, IntermunicipalSite, Site
+from imc_portal.api.schemas import CentreSite, District, IntermunicipalSite, PublicSite, Site
 from imc_portal.clients import FederationClient, RegistryClient
 
 
@@ -81,6 +81,11 @@ def group_by_district(
         for code in grouped
     ]
     return sorted(sections, key=lambda section: (name_key(section.name), section.code))
+
+
+def sorted_public_sites(sites: Iterable[PublicSite]) -> list[PublicSite]:
+    """The public catalogue in the order of organisation names, then the start of the term."""
+    return sorted(sites, key=lambda site: (name_key(site.organisation_short_name), site.term_start))
 
 
 async def district_sites(*, registry: RegistryClient) -> list[Site]:

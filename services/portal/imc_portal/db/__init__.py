@@ -1,0 +1,1 @@
+"""The portal's own database: accounts, sessions, failed logins."""
