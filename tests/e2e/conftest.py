@@ -1,13 +1,18 @@
 """The federation under test: three RabbitMQ nodes, PostgreSQL and an SMTP server,
-all started by the tests, and every service as a real process."""
+all started by the tests, and every service as a real process. Every service trusts
+the stack's key pairs; the tests sign their calls with its portal key (``stack.auth``,
+or the ``api`` client, which signs for whichever instance a URL belongs to)."""
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from imc_local import demo
+from imc_local import demo, flow
+from imc_local.accounts import load_accounts
 from imc_local.mailbox import Mailbox, start_mailbox
 from imc_local.postgres import PostgresCluster, start_postgres
 from imc_local.proxy import TcpProxy
@@ -95,3 +100,67 @@ def stack(
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def api(stack: Stack) -> Iterator[httpx.Client]:
+    """An HTTP client signing each call as whoever runs the instance it reaches."""
+    with httpx.Client(auth=stack.staff_auth(), timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def registered(stack: Stack, demo_data: dict) -> dict[str, flow.Registered]:
+    """What `make run` loads: organisations, people, councils, calendars and plans."""
+    return flow.load_organisations(stack.endpoints(), demo_data, stack.auth)
+
+
+@pytest.fixture(scope="session")
+def assigned(stack: Stack, demo_data: dict, registered: dict[str, flow.Registered]) -> list[dict]:
+    """`make flow` once: each district's school and the centre's lyceum get their status."""
+    return flow.run(stack.endpoints(), demo_data, stack.auth, log=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def portal_accounts(
+    stack: Stack, demo_data: dict, registered: dict[str, flow.Registered]
+) -> dict[str, bool]:
+    """The demo accounts of every portal, loaded as `make run` loads them."""
+    loaded = load_accounts(stack, demo_data, registered)
+    assert all(loaded.values()), loaded
+    return loaded
+
+
+PortalLogin = Callable[[str, str], httpx.Client]
+
+
+@pytest.fixture(scope="session")
+def portal_login(
+    stack: Stack, demo_data: dict, portal_accounts: dict[str, bool]
+) -> Iterator[PortalLogin]:
+    """Log in to an instance's portal through its form, as a person would: the client
+    keeps the session cookie; closed at the end of the session."""
+    clients: list[httpx.Client] = []
+
+    def login(code: str, account: str) -> httpx.Client:
+        base = stack.endpoints()[code]["services"]["portal"]
+        client = httpx.Client(base_url=base, timeout=30)
+        clients.append(client)
+        form = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token, form.text
+        answer = client.post(
+            "/login",
+            data={
+                "csrf_token": token.group(1),
+                "login": account,
+                "password": demo.password(demo_data),
+                "next": "/",
+            },
+        )
+        assert answer.status_code == 303, answer.text
+        return client
+
+    yield login
+    for client in clients:
+        client.close()

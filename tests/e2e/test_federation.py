@@ -32,14 +32,15 @@ CHANGES_WHILE_CUT = 120
 two hundred changes cross when the link returns."""
 
 
-def get(url: str, **params: Any) -> Any:
-    response = httpx.get(url, params=params, timeout=30)
+def get(stack: Stack, url: str, **params: Any) -> Any:
+    """GET as whoever runs the instance the URL belongs to."""
+    response = httpx.get(url, params=params, timeout=30, auth=stack.staff_auth())
     response.raise_for_status()
     return response.json()
 
 
-def send(method: str, url: str, body: dict[str, Any]) -> Any:
-    response = httpx.request(method, url, json=body, timeout=30)
+def send(stack: Stack, method: str, url: str, body: dict[str, Any]) -> Any:
+    response = httpx.request(method, url, json=body, timeout=30, auth=stack.staff_auth())
     assert response.status_code < 300, response.text
     return response.json()
 
@@ -52,7 +53,7 @@ def urls(stack: Stack, instance: str) -> dict[str, str]:
 
 
 def link(stack: Stack, district: str) -> dict[str, Any]:
-    rows = get(urls(stack, stack.centre.code)["federation"] + "/links")
+    rows = get(stack, urls(stack, stack.centre.code)["federation"] + "/links")
     return next(row for row in rows if row["district"] == district)
 
 
@@ -65,12 +66,12 @@ def wait_link(stack: Stack, district: str, state: str, timeout: float = 90) -> d
 
 
 def district_events(stack: Stack, district: str) -> dict[str, tuple[str, str]]:
-    rows = get(urls(stack, district)["scheduling"] + "/events/")
+    rows = get(stack, urls(stack, district)["scheduling"] + "/events/")
     return {row["id"]: (row["title"], row["status"]) for row in rows}
 
 
 def centre_events(stack: Stack, district: str) -> dict[str, tuple[str, str]]:
-    rows = get(urls(stack, stack.centre.code)["federation"] + "/events", district=district)
+    rows = get(stack, urls(stack, stack.centre.code)["federation"] + "/events", district=district)
     ids = [row["event_id"] for row in rows]
     assert len(ids) == len(set(ids)), "the centre holds an event twice"
     return {row["event_id"]: (row["title"], row["status"]) for row in rows}
@@ -88,6 +89,7 @@ def plan_events(stack: Stack, district: str, count: int, *, tag: str) -> list[di
         begins = start + timedelta(hours=3 * number)
         planned.append(
             send(
+                stack,
                 "POST",
                 scheduling + "/events/",
                 {
@@ -117,10 +119,16 @@ def test_a_district_works_while_its_link_is_cut_and_the_centre_catches_up_exactl
     scheduling = urls(stack, "yaya")["scheduling"]
     planned = plan_events(stack, "yaya", CHANGES_WHILE_CUT, tag="разрыв связи")
     for event in planned[::2]:
-        send("PATCH", f"{scheduling}/events/{event['id']}", {"title": event["title"] + ", изм."})
+        send(
+            stack,
+            "PATCH",
+            f"{scheduling}/events/{event['id']}",
+            {"title": event["title"] + ", изм."},
+        )
     for event in planned[::5]:
-        send("POST", f"{scheduling}/events/{event['id']}/cancel", {"reason": "перенос"})
+        send(stack, "POST", f"{scheduling}/events/{event['id']}/cancel", {"reason": "перенос"})
     plan = send(
+        stack,
         "POST",
         scheduling + "/plans/",
         {
@@ -141,7 +149,7 @@ def test_a_district_works_while_its_link_is_cut_and_the_centre_catches_up_exactl
     wait_for("the centre to converge on yaya", converged(stack, "yaya"), timeout=120)
     back = wait_link(stack, "yaya", "up")
     assert back["alert"] is False
-    plans = get(urls(stack, stack.centre.code)["federation"] + "/plans", district="yaya")
+    plans = get(stack, urls(stack, stack.centre.code)["federation"] + "/plans", district="yaya")
     assert plan["id"] in {row["plan_id"] for row in plans}
 
 
@@ -152,7 +160,7 @@ def test_a_centre_rebuilt_from_empty_resyncs_to_the_same_state(
     federation = stack.service(centre, "federation")
     for district in ("yaya", "mariinsk"):
         wait_for(f"{district} converged", converged(stack, district), timeout=120)
-    sites_before = get(federation.url + "/sites")
+    sites_before = get(stack, federation.url + "/sites")
     events_before = {d: centre_events(stack, d) for d in ("yaya", "mariinsk")}
 
     federation.stop()
@@ -172,13 +180,13 @@ def test_a_centre_rebuilt_from_empty_resyncs_to_the_same_state(
     expected = sorted(map(key, sites_before))
     wait_for(
         "sites resynced",
-        lambda: sorted(map(key, get(federation.url + "/sites"))) == expected,
+        lambda: sorted(map(key, get(stack, federation.url + "/sites"))) == expected,
     )
 
 
 def centre_event_in(stack: Stack, district: str, event_id: str) -> Callable[[], Any]:
     def probe() -> Any:
-        rows = get(urls(stack, district)["scheduling"] + "/centre-events/")
+        rows = get(stack, urls(stack, district)["scheduling"] + "/centre-events/")
         return next((row for row in rows if row["event_id"] == event_id), None)
 
     return probe
@@ -188,6 +196,7 @@ def test_inter_municipal_events_go_down_to_every_district(stack: Stack) -> None:
     centre = urls(stack, stack.centre.code)
     begins = datetime(2027, 3, 15, 5, 0, tzinfo=UTC)
     event = send(
+        stack,
         "POST",
         centre["scheduling"] + "/events/",
         {
@@ -211,7 +220,7 @@ def test_inter_municipal_events_go_down_to_every_district(stack: Stack) -> None:
         "the centre's own event in its calendar",
         lambda: [
             row
-            for row in get(centre["federation"] + "/events", district=stack.centre.code)
+            for row in get(stack, centre["federation"] + "/events", district=stack.centre.code)
             if row["event_id"] == event["id"]
         ],
     )
@@ -221,6 +230,7 @@ def test_inter_municipal_events_go_down_to_every_district(stack: Stack) -> None:
     # centre's answer comes back down, and mariinsk learns nothing about it
     yaya = urls(stack, "yaya")["scheduling"]
     asked = send(
+        stack,
         "POST",
         f"{yaya}/centre-events/{event['id']}/registrations",
         {"person_id": str(uuid4()), "full_name": "Карпенко Юлия Сергеевна"},
@@ -231,18 +241,18 @@ def test_inter_municipal_events_go_down_to_every_district(stack: Stack) -> None:
         lambda: next(
             (
                 row
-                for row in get(f"{yaya}/centre-events/{event['id']}/registrations")
+                for row in get(stack, f"{yaya}/centre-events/{event['id']}/registrations")
                 if row["id"] == asked["id"] and row["status"] == "confirmed"
             ),
             None,
         ),
     )
     assert answered["status_title"]
-    listed = get(f"{centre['scheduling']}/events/{event['id']}/registrations")
+    listed = get(stack, f"{centre['scheduling']}/events/{event['id']}/registrations")
     names_at_centre = json.dumps(listed, ensure_ascii=False)
     assert "Карпенко Юлия Сергеевна" in names_at_centre
     mariinsk = urls(stack, "mariinsk")["scheduling"]
-    assert get(f"{mariinsk}/centre-events/{event['id']}/registrations") == []
+    assert get(stack, f"{mariinsk}/centre-events/{event['id']}/registrations") == []
 
 
 async def _publish(url: str, exchange: str, envelope: Any) -> None:
@@ -345,7 +355,9 @@ def district_registration(
     stack: Stack, district: str, event_id: str, registration_id: str, status: str
 ) -> Callable[[], Any]:
     def probe() -> Any:
-        rows = get(f"{urls(stack, district)['scheduling']}/centre-events/{event_id}/registrations")
+        rows = get(
+            stack, f"{urls(stack, district)['scheduling']}/centre-events/{event_id}/registrations"
+        )
         return next(
             (row for row in rows if row["id"] == registration_id and row["status"] == status),
             None,
@@ -358,6 +370,7 @@ def test_one_seat_of_the_centre_crosses_districts_with_its_waiting_list(stack: S
     centre = urls(stack, stack.centre.code)
     begins = datetime(2027, 4, 6, 6, 0, tzinfo=UTC)
     event = send(
+        stack,
         "POST",
         centre["scheduling"] + "/events/",
         {
@@ -379,6 +392,7 @@ def test_one_seat_of_the_centre_crosses_districts_with_its_waiting_list(stack: S
     def register(district: str, name: str) -> dict[str, Any]:
         scheduling = urls(stack, district)["scheduling"]
         return send(
+            stack,
             "POST",
             f"{scheduling}/centre-events/{event['id']}/registrations",
             {"person_id": str(uuid4()), "full_name": name},
@@ -398,7 +412,9 @@ def test_one_seat_of_the_centre_crosses_districts_with_its_waiting_list(stack: S
 
     yaya = urls(stack, "yaya")["scheduling"]
     response = httpx.delete(
-        f"{yaya}/centre-events/{event['id']}/registrations/{first['id']}", timeout=30
+        f"{yaya}/centre-events/{event['id']}/registrations/{first['id']}",
+        timeout=30,
+        auth=stack.auth("yaya"),
     )
     assert response.status_code == 200, response.text
     wait_for(
@@ -413,7 +429,7 @@ def test_one_seat_of_the_centre_crosses_districts_with_its_waiting_list(stack: S
         "the centre's event counts",
         lambda: [
             row
-            for row in get(centre["federation"] + "/events", district=stack.centre.code)
+            for row in get(stack, centre["federation"] + "/events", district=stack.centre.code)
             if row["event_id"] == event["id"] and row["registered"] == 1
         ],
     )

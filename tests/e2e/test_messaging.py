@@ -83,6 +83,7 @@ async def drain_dead_letters(
 
 
 def ready_stats(url: str) -> dict[str, Any]:
+    """The consumer counters of ``/ready``, which answers without a token."""
     return dict(httpx.get(url + "/ready").json()["consumers"])
 
 
@@ -112,7 +113,7 @@ def order_for(organisation: dict[str, Any], number: str) -> OrderIssued:
 
 async def test_same_message_twice_has_one_effect(stack: Stack, mailbox: Mailbox) -> None:
     services = stack.endpoints()["yaya"]["services"]
-    client = DistrictClient(services)
+    client = DistrictClient(services, stack.auth("yaya"))
     organisation = client.ensure_organisation(
         {
             "full_name": "Муниципальное бюджетное общеобразовательное учреждение "
@@ -138,12 +139,12 @@ async def test_same_message_twice_has_one_effect(stack: Stack, mailbox: Mailbox)
     await asyncio.sleep(3)
     sites = [
         s
-        for s in httpx.get(services["registry"] + "/sites").json()
+        for s in httpx.get(services["registry"] + "/sites", auth=stack.staff_auth()).json()
         if s["organisation_id"] == organisation["id"]
     ]
     documents = [
         d
-        for d in httpx.get(services["documents"] + "/documents").json()
+        for d in httpx.get(services["documents"] + "/documents", auth=stack.staff_auth()).json()
         if d["number"] == "41-дубль"
     ]
     assert len(sites) == 1
@@ -155,7 +156,7 @@ async def test_failing_message_is_dead_lettered_and_does_not_block(
     stack: Stack, mailbox: Mailbox
 ) -> None:
     services = stack.endpoints()["yaya"]["services"]
-    client = DistrictClient(services)
+    client = DistrictClient(services, stack.auth("yaya"))
     organisation = client.ensure_organisation(
         {
             "full_name": "Муниципальное бюджетное учреждение дополнительного образования "
@@ -165,7 +166,7 @@ async def test_failing_message_is_dead_lettered_and_does_not_block(
             "email": "ddt-queue@yaya.example.ru",
         }
     )
-    existing = httpx.get(services["documents"] + "/documents").json()
+    existing = httpx.get(services["documents"] + "/documents", auth=stack.staff_auth()).json()
     assert existing, "the flow test must have produced a document first"
     pdf = GeneratedFile(
         format="pdf", path=f"/documents/{existing[0]['id']}/file.pdf", size=1, sha256="0" * 64
@@ -247,7 +248,8 @@ async def test_centre_rejects_a_message_whose_origin_disagrees(stack: Stack) -> 
     assert [m.message_id for m in dead] == [str(forged.id)]
     assert "origin mismatch" in str(dead[0].headers["x-imc-error"])
     assert forged_site not in {
-        s["site_id"] for s in httpx.get(centre["federation"] + "/sites").json()
+        s["site_id"]
+        for s in httpx.get(centre["federation"] + "/sites", auth=stack.staff_auth()).json()
     }
 
 
@@ -293,10 +295,14 @@ async def test_district_works_while_the_centre_is_down_and_nothing_is_lost(
     await asyncio.to_thread(centre_node.start_again)
 
     def arrived() -> bool:
-        sites = httpx.get(federation + "/sites", timeout=10).json()
+        sites = httpx.get(federation + "/sites", timeout=10, auth=stack.staff_auth()).json()
         return set(sent) <= {s["site_id"] for s in sites}
 
     wait_for("every buffered message at the centre", arrived, timeout=120)
-    sites = [s for s in httpx.get(federation + "/sites").json() if s["site_id"] in sent]
+    sites = [
+        s
+        for s in httpx.get(federation + "/sites", auth=stack.staff_auth()).json()
+        if s["site_id"] in sent
+    ]
     assert len(sites) == len(sent)
     assert {s["district"] for s in sites} == {"yaya"}
