@@ -7,31 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from imc_contracts import new_message_id
+from imc_shared.db import UTCDateTime
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class UTCDateTime(sa.TypeDecorator[datetime]):
-    """A timezone-aware instant stored in UTC, so instants compare right on SQLite too
-    (it keeps naive text); naive values read back are UTC."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
