@@ -555,6 +555,11 @@ class RegistrationChanged(msgspec.Struct, frozen=True, kw_only=True):
     queue_number: int | None = None
     reason: str = ""
     """Why it was cancelled, in Russian (e.g. the event was cancelled)."""
+    cancelled_by: Literal["", "self", "school", "organiser"] = ""
+    """Who cancelled it: the teacher themself, their school's representative, or the
+    organiser (the IMC's staff, or the event's own cancellation); empty unless cancelled."""
+    cancelled_by_name: str = ""
+    """The name of the person who cancelled, when it was not the teacher."""
 
 
 class MeetingMember(msgspec.Struct, frozen=True, kw_only=True):
