@@ -178,6 +178,57 @@ def test_a_plain_confirmation_is_worded_as_such() -> None:
     assert "Причина" not in worded.body
 
 
+async def test_the_teacher_is_told_who_cancelled_their_registration(database: Database) -> None:
+    await with_people(database)
+    by_school = registration(
+        2,
+        "cancelled",
+        previous_status="confirmed",
+        cancelled_by="school",
+        cancelled_by_name="Кузнецова Марина Петровна",
+    )
+    [row] = await feed(database, use_cases.queue_registration_email, by_school, LETTERS)
+    assert (row.email, row.subject) == (TEACHER_EMAIL, f"Регистрация отменена: {EVENT}")
+    async with database.sessions() as session:
+        bodies = [r.body for r in await session.scalars(sa.select(Notification))]
+    assert bodies and all(
+        "Запись отменена представителем образовательной организации "
+        "(Кузнецова Марина Петровна)." in body
+        for body in bodies
+    )
+    assert all("Причина" not in body for body in bodies)
+
+
+def test_each_canceller_is_worded_with_the_reason() -> None:
+    change = msgspec.structs.replace(
+        example(REGISTRATION_CHANGED).payload, status="cancelled", previous_status="confirmed"
+    )
+
+    def body(**changes: Any) -> str:
+        told = msgspec.structs.replace(change, **changes)
+        return texts.registration_changed(told, zone=ZoneInfo("UTC"), portal_url="", sender="").body
+
+    by_self = body(cancelled_by="self", cancelled_by_name="", reason="")
+    assert "Запись отменена вами." in by_self
+    assert "организатором" not in by_self and "Причина" not in by_self
+    by_event = body(
+        cancelled_by="organiser",
+        cancelled_by_name="Сидорова Ольга Викторовна",
+        reason="Мероприятие отменено: болезнь лектора",
+    )
+    assert (
+        "Запись отменена организатором (Сидорова Ольга Викторовна).\n"
+        "Причина: Мероприятие отменено: болезнь лектора." in by_event
+    )
+    nameless = body(cancelled_by="organiser", cancelled_by_name=" ", reason="")
+    assert "Запись отменена организатором." in nameless
+    unknown = body(cancelled_by="", cancelled_by_name="", reason="")
+    assert "Запись отменена" not in unknown
+    assert texts.cancelled_by_text("school", "") == (
+        "Запись отменена представителем образовательной организации."
+    )
+
+
 async def test_each_council_member_is_invited_once_as_they_chose(
     database: Database, smtp: Any
 ) -> None:

@@ -471,6 +471,20 @@ async def test_a_request_and_its_answers_cross_between_district_and_centre(
     [told] = [e.payload for e in await _sent(database, REGISTRATION_CHANGED)]
     assert (told.registration_id, told.status, told.previous_status) == (row.id, "confirmed", None)
     assert told.full_name == "Иванова И. И."
+    assert (told.cancelled_by, told.cancelled_by_name) == ("", "")
+    # The centre cancels its event: the teacher hears the organiser cancelled, and why.
+    gone = _decision(row.id, event.id, 9, "cancelled", reason="Мероприятие отменено")
+    async with database.transaction() as session:
+        await decision_handler(_district(settings), DISTRICT_OUTBOX)(
+            session, gone, _link(CENTRE_URI)
+        )
+    [_, told] = [e.payload for e in await _sent(database, REGISTRATION_CHANGED)]
+    assert (told.status, told.previous_status, told.cancelled_by, told.reason) == (
+        "cancelled",
+        "confirmed",
+        "organiser",
+        "Мероприятие отменено",
+    )
 
 
 def _plan(plan_id: UUID, version: int, **changes: Any) -> Envelope[PlanChanged]:

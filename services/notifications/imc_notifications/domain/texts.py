@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from imc_contracts import (
@@ -400,6 +401,24 @@ def _event_facts(change: RegistrationChanged, zone: ZoneInfo) -> list[str]:
     return lines
 
 
+CANCELLED_BY: Final = {
+    "school": "Запись отменена представителем образовательной организации",
+    "organiser": "Запись отменена организатором",
+}
+"""Who cancelled a registration, as the teacher is told (a name follows in brackets)."""
+
+
+def cancelled_by_text(cancelled_by: str, name: str) -> str:
+    """«Запись отменена вами.», «… представителем образовательной организации (ФИО).»,
+    «… организатором (ФИО).»; empty when it is not known who cancelled."""
+    if cancelled_by == "self":
+        return "Запись отменена вами."
+    who = CANCELLED_BY.get(cancelled_by)
+    if who is None:
+        return ""
+    return f"{who} ({name.strip()})." if name.strip() else f"{who}."
+
+
 def registration_changed(
     change: RegistrationChanged, *, zone: ZoneInfo, portal_url: str, sender: str
 ) -> Text:
@@ -428,6 +447,9 @@ def registration_changed(
         cancelled = reason.startswith("Мероприятие отменено")
         subject = f"{'Мероприятие отменено' if cancelled else 'Регистрация отменена'}: {event}"
         first = [f"Ваша регистрация на мероприятие {event} отменена."]
+        who = cancelled_by_text(change.cancelled_by, change.cancelled_by_name)
+        if who:
+            first.append(who)
         if reason:
             first.append(f"Причина: {reason.rstrip('.')}.")
     lines = [*first, "", *_event_facts(change, zone)]

@@ -60,7 +60,12 @@ from imc_scheduling.db.models import (
     PlanItem,
     Registration,
 )
-from imc_scheduling.domain.access import REGISTRANTS, registration_refusal, sees_registration
+from imc_scheduling.domain.access import (
+    REGISTRANTS,
+    canceller,
+    registration_refusal,
+    sees_registration,
+)
 from imc_scheduling.domain.centre import CENTRE_REGISTRATION_STATUS_TITLES
 from imc_scheduling.domain.events import (
     AUDIENCE_CATEGORY_TITLES,
@@ -283,10 +288,19 @@ class EventController(Controller):
 
     @post("/{event_id:uuid}/cancel", summary="Cancel an event", status_code=200)
     async def cancel(
-        self, database: Database, outbox: Outbox, event_id: UUID, data: CancelIn
+        self,
+        request: Request[Principal, str, Any],
+        database: Database,
+        outbox: Outbox,
+        event_id: UUID,
+        data: CancelIn,
     ) -> EventOut:
         await events.cancel_event(
-            database=database, outbox=outbox, event_id=event_id, reason=data.reason
+            database=database,
+            outbox=outbox,
+            event_id=event_id,
+            reason=data.reason,
+            cancelled_by_name=current(request).name,
         )
         event, counts = await events.get_event(database=database, event_id=event_id)
         return EventOut.of(event, seats_taken=counts[0], waiting=counts[1])
@@ -352,10 +366,17 @@ class EventController(Controller):
     ) -> RegistrationCancelOut:
         async with database.sessions() as session:
             known = await session.get(Registration, registration_id)
+        principal = current(request)
         if known is not None and known.event_id == event_id:
-            _may_register(current(request), known.person_id, known.organisation_id)
+            _may_register(principal, known.person_id, known.organisation_id)
+        by, by_name = canceller(principal)
         row, promoted = await registrations.cancel_registration(
-            database=database, outbox=outbox, event_id=event_id, registration_id=registration_id
+            database=database,
+            outbox=outbox,
+            event_id=event_id,
+            registration_id=registration_id,
+            cancelled_by=by,
+            cancelled_by_name=by_name,
         )
         return RegistrationCancelOut(
             registration=_registration(row, settings),

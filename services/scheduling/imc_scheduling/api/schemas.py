@@ -235,6 +235,10 @@ class RegistrationOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     confirmed_at: datetime | None
     cancelled_at: datetime | None
+    cancelled_by: str | None
+    """Who cancelled it: ``self``, ``school`` or ``organiser``; ``None`` unless
+    cancelled (a cancelled event leaves the registration's status as it was)."""
+    cancelled_by_name: str | None
 
     @classmethod
     def of(

@@ -208,6 +208,12 @@ class Registration(Base):
     announced_status: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
     """The status the teacher was last told of (REGISTRATION_CHANGED); empty before the
     first. A change is announced only when ``status`` differs from it."""
+    cancelled_by: Mapped[str | None] = mapped_column(sa.String(16))
+    """Who cancelled it: ``self`` (the teacher), ``school`` (their school's
+    representative) or ``organiser`` (the IMC's staff, or the event's own cancellation);
+    ``None`` unless cancelled (or made before this was recorded)."""
+    cancelled_by_name: Mapped[str | None] = mapped_column(sa.String(300))
+    """The name of whoever cancelled it, when it was not the teacher (may be empty)."""
 
 
 class Reminder(Base):

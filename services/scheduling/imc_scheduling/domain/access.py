@@ -48,3 +48,14 @@ def registration_refusal(
             )
         return None
     return "Эта роль не даёт права регистрировать на мероприятия"
+
+
+def canceller(principal: Principal) -> tuple[str, str]:
+    """Who cancels a registration, as REGISTRATION_CHANGED names them: ``("self", "")``
+    for a teacher (only their own), ``("school", name)`` for a school representative,
+    ``("organiser", name)`` for the IMC's staff."""
+    if principal.role is Role.TEACHER:
+        return "self", ""
+    if principal.role is Role.SCHOOL_REPRESENTATIVE:
+        return "school", principal.name
+    return "organiser", principal.name

@@ -258,6 +258,9 @@ async def _tell_teacher(
             previous_status=before,  # type: ignore[arg-type]
             queue_number=row.queue_number,
             reason=row.reason,
+            # A withdrawal here is final and never told back, so a cancellation the
+            # centre answers is its own: the event cancelled or the request refused.
+            cancelled_by="organiser" if status == "cancelled" else "",
         ),
         cause=cause,
     )

@@ -213,6 +213,10 @@ async def announce_status_change(
         if status == "waitlisted"
         else None,
         reason=reason if status == "cancelled" else "",
+        cancelled_by=(registration.cancelled_by or "organiser")  # type: ignore[arg-type]
+        if status == "cancelled"
+        else "",
+        cancelled_by_name=(registration.cancelled_by_name or "") if status == "cancelled" else "",
     )
     registration.announced_status = status
     return await outbox.put(session, REGISTRATION_CHANGED, payload, cause=cause)

@@ -391,9 +391,18 @@ async def _recredit_hours(session: AsyncSession, event: Event) -> list[Registrat
     return rows
 
 
-async def cancel_event(*, database: Database, outbox: Outbox, event_id: UUID, reason: str) -> Event:
+async def cancel_event(
+    *,
+    database: Database,
+    outbox: Outbox,
+    event_id: UUID,
+    reason: str,
+    cancelled_by_name: str = "",
+) -> Event:
     """Cancel an event (or one occurrence); its pending reminder is dropped, and every
-    district whose teachers registered for it (at the centre) gets an answer."""
+    district whose teachers registered for it (at the centre) gets an answer. Every
+    live registration is recorded as cancelled by the organiser (``cancelled_by_name``:
+    who cancelled the event, may be empty)."""
     async with database.transaction() as session:
         event = await lock_event(session, event_id)
         if event.status == "cancelled":
@@ -415,6 +424,8 @@ async def cancel_event(*, database: Database, outbox: Outbox, event_id: UUID, re
         )
         told = event_cancelled_reason(reason)
         for registration in live.all():
+            registration.cancelled_by = "organiser"
+            registration.cancelled_by_name = cancelled_by_name.strip()
             await announce_registration(session, outbox, registration, event, reason=told)
         await announce_event(session, outbox, event)
         return event

@@ -122,6 +122,8 @@ async def take_place(
     registration.created_at = now
     registration.confirmed_at = now if free else None
     registration.cancelled_at = None
+    registration.cancelled_by = None
+    registration.cancelled_by_name = None
     registration.attended = False
     registration.attended_at = None
     registration.checkin_method = ""
@@ -202,10 +204,14 @@ async def cancel_registration(
     outbox: Outbox,
     event_id: UUID,
     registration_id: UUID,
+    cancelled_by: str = "organiser",
+    cancelled_by_name: str = "",
     now: datetime | None = None,
 ) -> tuple[Registration, list[Registration]]:
     """Cancel a registration; a freed seat goes to the first on the waiting list in the
-    same transaction. Returns the cancelled registration and those promoted."""
+    same transaction. ``cancelled_by`` (``self``, ``school``, ``organiser``) and
+    ``cancelled_by_name`` are kept on the row and told to the teacher. Returns the
+    cancelled registration and those promoted."""
     moment = now or datetime.now(UTC)
     async with database.transaction() as session:
         event = await lock_event(session, event_id)
@@ -214,6 +220,8 @@ async def cancel_registration(
             raise NotFound("Регистрация не найдена", field="registration_id")
         if registration.status == "cancelled":
             raise Conflict("Регистрация уже отменена", field="registration_id")
+        registration.cancelled_by = cancelled_by
+        registration.cancelled_by_name = cancelled_by_name.strip()
         promoted = await withdraw(session, event, registration, moment)
         await announce_changes(session, outbox, event, [registration, *promoted])
         return registration, promoted
