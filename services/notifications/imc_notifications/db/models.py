@@ -1,6 +1,6 @@
 """Notifications tables: who can be reached, and what was sent to whom."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -61,6 +61,28 @@ class Participation(Base):
     version: Mapped[int]
     """The newest attendance mark seen; an older one does not overwrite it."""
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+
+class CouncilMeeting(Base):
+    """A meeting of the methodical council, kept from applications' ``meeting.scheduled``
+    messages: its protocol arrives as a document naming only the meeting."""
+
+    __tablename__ = "council_meetings"
+
+    meeting_id: Mapped[UUID] = mapped_column(primary_key=True)
+    protocol_number: Mapped[str] = mapped_column(sa.String(50))
+    held_on: Mapped[date] = mapped_column(sa.Date)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+
+class MeetingInvitee(Base):
+    """A member of the council invited to a meeting (who receives its protocol)."""
+
+    __tablename__ = "meeting_invitees"
+
+    meeting_id: Mapped[UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[UUID] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(sa.String(300))
 
 
 class Notification(Base):

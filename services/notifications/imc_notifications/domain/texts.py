@@ -96,7 +96,8 @@ SENT_KINDS = frozenset(
         "council_extract",
     }
 )
-"""Documents mailed to the organisation they concern (a protocol is not mailed)."""
+"""Documents mailed to the organisation they concern (a protocol goes to the council's
+members invited to its meeting, see :func:`council_protocol`)."""
 
 
 def attachment_name(document: DocumentGenerated) -> str:
@@ -469,5 +470,20 @@ def council_meeting_scheduled(
     ]
     return Text(
         subject=f"Заседание методического совета {when}",
+        body=_letter(lines, sender, portal_url),
+    )
+
+
+def council_protocol(
+    document: DocumentGenerated, *, held_on: date, portal_url: str, sender: str
+) -> Text:
+    """The email that brings the protocol of a council meeting to the meeting's members."""
+    when = short_date(held_on)
+    lines = [
+        f"Направляем протокол № {document.number} заседания методического совета от {when}.",
+        "Протокол прилагается к письму в формате PDF.",
+    ]
+    return Text(
+        subject=f"Протокол заседания методического совета № {document.number} от {when}",
         body=_letter(lines, sender, portal_url),
     )

@@ -12,8 +12,10 @@ participation to its participant; an overdue road-map row
 (``scheduling.roadmap_item.overdue``) to the person responsible, the centre's coordinators
 and the school; a change of a teacher's registration (``scheduling.registration.changed``:
 confirmed, waiting, moved up, cancelled) to the teacher; a council meeting called
-(``applications.meeting.scheduled``) to each member of the council. Each addressee hears on
-the channel and cadence they chose for the message's topic (see ``domain/preferences.py``).
+(``applications.meeting.scheduled``) to each member of the council, and later the meeting's
+protocol (a generated ``council_protocol`` document) to the members invited to it. Each
+addressee hears on the channel and cadence they chose for the message's topic (see
+``domain/preferences.py``).
 ``applications.order.issued`` is not consumed: the order arrives as a document.
 """
 

@@ -31,7 +31,9 @@ from imc_contracts import (
     SiteExpiring,
 )
 from imc_notifications.db.models import (
+    CouncilMeeting,
     InboxItem,
+    MeetingInvitee,
     Notification,
     Participation,
     Person,
@@ -142,6 +144,27 @@ async def upsert_participation(session: AsyncSession, envelope: Envelope[Any]) -
     row.form_title = data.form_title
     row.version = data.version
     row.updated_at = datetime.now(UTC)
+
+
+async def remember_meeting(session: AsyncSession, meeting: CouncilMeetingScheduled) -> None:
+    """Keep a council meeting and its invitees (the latest message's list replaces the
+    earlier one)."""
+    row = await session.get(CouncilMeeting, meeting.meeting_id)
+    if row is None:
+        row = CouncilMeeting(meeting_id=meeting.meeting_id)
+        session.add(row)
+    row.protocol_number = meeting.protocol_number
+    row.held_on = meeting.held_on
+    row.updated_at = datetime.now(UTC)
+    await session.execute(
+        sa.delete(MeetingInvitee).where(MeetingInvitee.meeting_id == meeting.meeting_id)
+    )
+    invited = {m.person_id: m.full_name for m in meeting.members}
+    session.add_all(
+        MeetingInvitee(meeting_id=meeting.meeting_id, person_id=person_id, full_name=name)
+        for person_id, name in invited.items()
+    )
+    await session.flush()
 
 
 async def _school(session: AsyncSession, organisation_id: UUID) -> Recipient:
@@ -270,10 +293,13 @@ async def queue_document_email(
     session: AsyncSession, envelope: Envelope[Any], letters: Letters
 ) -> list[Notification]:
     """Send a new order, refusal letter or extract to the organisation it concerns, with
-    the PDF. A council protocol concerns no single school and is not mailed."""
+    the PDF. A council protocol concerns no single school: it goes to the members invited
+    to its meeting."""
     document: DocumentGenerated = envelope.payload
     if document.kind == "certificate":
         return await _queue_certificate_email(session, document, letters)
+    if document.kind == "council_protocol":
+        return await _queue_protocol_emails(session, document, letters)
     if document.kind not in texts.SENT_KINDS or document.organisation_id == NO_ORGANISATION:
         return []
     recipient = await _school(session, document.organisation_id)
@@ -325,6 +351,45 @@ async def _queue_certificate_email(
         text,
         letters,
         topic="documents",
+        attachment_path=pdf.path,
+        attachment_name=texts.attachment_name(document),
+    )
+
+
+async def _queue_protocol_emails(
+    session: AsyncSession, document: DocumentGenerated, letters: Letters
+) -> list[Notification]:
+    """Send the protocol of a council meeting (``subject_id`` is the meeting) to each
+    member invited to it, with the PDF (topic «Заявки и решения», where the council's
+    work is heard of). A meeting this service never heard of is skipped: its invitees
+    are unknown, and waiting would not make them known."""
+    meeting = await session.get(CouncilMeeting, document.subject_id)
+    if meeting is None:
+        log.info(
+            "protocol of a meeting not known here, skipped",
+            document_id=str(document.document_id),
+            meeting_id=str(document.subject_id),
+        )
+        return []
+    invitees = await session.scalars(
+        sa.select(MeetingInvitee)
+        .where(MeetingInvitee.meeting_id == meeting.meeting_id)
+        .order_by(MeetingInvitee.full_name)
+    )
+    addressees = unique_addressees([await _person(session, i.person_id) for i in invitees.all()])
+    pdf = next((f for f in document.files if f.format == "pdf"), None)
+    if pdf is None:
+        raise Rejected("the protocol has no PDF to attach")
+    text = texts.council_protocol(
+        document, held_on=meeting.held_on, portal_url=letters.portal_url, sender=letters.sender
+    )
+    return await _queue(
+        session,
+        document.document_id,
+        addressees,
+        text,
+        letters,
+        topic="applications",
         attachment_path=pdf.path,
         attachment_name=texts.attachment_name(document),
     )
@@ -476,8 +541,9 @@ async def queue_meeting_invitations(
 ) -> list[Notification]:
     """Invite each member of the methodical council to its meeting (topic «Заявки и
     решения», where the council's work is heard of); members without an address are
-    skipped."""
+    skipped. The meeting and its invitees are remembered: they receive its protocol."""
     meeting: CouncilMeetingScheduled = envelope.payload
+    await remember_meeting(session, meeting)
     addressees = unique_addressees(
         [await _person(session, member.person_id) for member in meeting.members]
     )
