@@ -38,6 +38,12 @@ async def log_in(page: Page, base: str, login: str, password: str) -> None:
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Здравствуйте")
 
 
+def site_now(stack: Stack, api: httpx.Client, site_id: str) -> dict[str, Any]:
+    """The site as the registry holds it now."""
+    registry = stack.endpoints()[CODE]["services"]["registry"]
+    return dict(api.get(f"{registry}/sites/{site_id}").json())
+
+
 def road_map_rows(stack: Stack, api: httpx.Client, site: dict[str, Any]) -> list[str]:
     """The site's road map (opened on the status message) gets two rows, as the site's
     leader would plan them; their ids."""
@@ -111,8 +117,7 @@ async def test_a_methodist_finds_the_school_its_site_and_the_order(
     await page.locator(f'[data-site-id="{site["id"]}"]').get_by_role("link").first.click()
     await expect(page).to_have_url(f"{base}/sites/{site['id']}")
     # Other end-to-end tests extend and end this status: the page shows it as it is now.
-    registry = stack.endpoints()[CODE]["services"]["registry"]
-    now = api.get(f"{registry}/sites/{site['id']}").json()
+    now = site_now(stack, api, site["id"])
     facts = page.locator("#site-facts")
     await expect(facts).to_contain_text(now["status_title"])
     await expect(facts).to_contain_text(now["leader"]["full_name"])
