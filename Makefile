@@ -32,10 +32,11 @@ format:
 	uv run ruff check --fix .
 	uv run ruff format .
 
-bench:  ## speed as ratios in the same run: messaging and federation against raw aio-pika; 500 certificates against a cold converter per document
+bench:  ## speed as ratios in the same run: messaging and federation against raw aio-pika; 500 certificates against a cold converter per document; a request with a token against an open one
 	uv run python -m imc_local.bench
 	uv run python -m imc_local.bench_federation
 	uv run python -m imc_local.bench_documents 500 --naive-sample 20
+	uv run python -m imc_local.bench_auth 2000
 
 up:  ## one district with docker compose (.env from deploy/compose/district.env.example)
 	docker compose up -d
