@@ -36,6 +36,7 @@ def district_specs(data: dict[str, Any]) -> list[DistrictSpec]:
             signatory_name=d["signatory"]["name"],
             signatory_position=d["signatory"]["position"],
             issuers=_issuers(d),
+            time_zone=d["time_zone"],
         )
         for d in data["districts"]
     ]
@@ -53,6 +54,7 @@ def centre_spec(data: dict[str, Any]) -> CentreSpec:
         signatory_name=centre["signatory"]["name"],
         signatory_position=centre["signatory"]["position"],
         issuers=_issuers(centre),
+        time_zone=centre["time_zone"],
     )
 
 

@@ -61,6 +61,8 @@ class DistrictSpec:
     signatory_position: str
     issuers: str = ""
     """JSON of the bodies that issue orders (``IMC_ISSUERS`` of applications)."""
+    time_zone: str = "Asia/Novokuznetsk"
+    """Where the district is: its dates of orders, deadlines and the times people see."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class CentreSpec:
     signatory_name: str = ""
     signatory_position: str = ""
     issuers: str = ""
+    time_zone: str = "Asia/Yekaterinburg"
 
 
 @dataclass
@@ -408,6 +411,7 @@ def _instance_services(
             database_url,
             {
                 **keys.service_env(),
+                "IMC_TIME_ZONE": spec.time_zone,
                 **common.get(service, {}),
                 **extra.get(service, {}),
                 "IMC_STORAGE_DIR": str(base_dir / "files" / spec.code / service),

@@ -91,6 +91,20 @@ def test_every_service_trusts_both_keys_and_signs_with_the_service_key(stack: St
             assert env["IMC_DATABASE_URL"].endswith(f"/{instance.code}/{name}.db")
 
 
+def test_every_service_of_an_instance_keeps_its_local_time(stack: Stack) -> None:
+    """Dates of orders and times people read follow where the instance is: Kemerovo
+    region for the districts, Orenburg region for the centre."""
+    zones = {
+        instance.code: {p.env["IMC_TIME_ZONE"] for p in instance.services.values()}
+        for instance in stack.instances
+    }
+    assert zones == {
+        "yaya": {"Asia/Novokuznetsk"},
+        "mariinsk": {"Asia/Novokuznetsk"},
+        "buguruslan": {"Asia/Yekaterinburg"},
+    }
+
+
 def test_the_portal_knows_every_service_of_its_instance(stack: Stack) -> None:
     for instance in stack.instances:
         env = instance.services["portal"].env
