@@ -25,11 +25,14 @@ from litestar.static_files import create_static_files_router
 
 from imc_portal.api.applications import ApplicationsController
 from imc_portal.api.auth import AuthController, session_cookie
+from imc_portal.api.certificates import CertificatesController
 from imc_portal.api.controllers import CentreController, DistrictController
 from imc_portal.api.council import CONTROLLERS as COUNCIL_CONTROLLERS
 from imc_portal.api.events import EventsController
+from imc_portal.api.imports import ImportController
 from imc_portal.api.inbox import InboxController
 from imc_portal.api.pages import HomeController, PublicController
+from imc_portal.api.public_plans import PublicPlansController
 from imc_portal.api.registry import CONTROLLERS as REGISTRY_CONTROLLERS
 from imc_portal.clients import (
     ApplicationsClient,
@@ -58,6 +61,7 @@ PAGE_ERRORS = {
     403: ("Доступ закрыт", "Если доступ нужен для работы, обратитесь к администратору ИМЦ."),
     404: ("Страница не найдена", ""),
     405: ("Действие недоступно", "Вернитесь на главную страницу и повторите действие."),
+    413: ("Слишком большой файл", "Вернитесь назад и выберите файл меньшего размера."),
 }
 
 
@@ -126,6 +130,7 @@ def http_page_handler(request: Request[Any, Any, Any], error: HTTPException) -> 
     message = {
         404: "Такой страницы на портале нет.",
         405: "Эта страница не принимает такой запрос.",
+        413: "Отправленные файлы вместе больше, чем портал принимает за один раз.",
     }.get(error.status_code, str(error.detail))
     return _page(request, error.status_code, message, heading=heading, advice=advice)
 
@@ -211,6 +216,8 @@ def create_app(
     controllers += [EventsController, InboxController]  # events area (both modes)
     controllers += REGISTRY_CONTROLLERS
     controllers += COUNCIL_CONTROLLERS
+    controllers += [CertificatesController, PublicPlansController]  # certificates area
+    controllers.append(ImportController)  # organisations import (both modes)
 
     async def start() -> None:
         await migrate(database.url, MIGRATIONS)
