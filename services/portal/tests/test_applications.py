@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID, uuid4
 
 import msgspec
@@ -58,6 +59,7 @@ class World:
     def __init__(self) -> None:
         self.applications: dict[UUID, dict[str, Any]] = {}
         self.comments: dict[UUID, list[dict[str, Any]]] = {}
+        self.files: dict[tuple[str, str], bytes] = {}
         self.sent: list[tuple[str, str, Any]] = []
         self.verifier = TokenVerifier(testing.public_keys())
 
@@ -169,6 +171,7 @@ async def store_documents(form: Any, application: dict[str, Any]) -> Response[An
                 422, f"Файл «{upload.filename}»: допустимы форматы PDF, DOCX, DOC, ODT", kind
             )
         application["documents"] = [d for d in application["documents"] if d["kind"] != kind]
+        WORLD.files[(application["id"], kind)] = content
         application["documents"].append(
             {
                 "kind": kind,
@@ -293,6 +296,28 @@ async def show_application(
 ) -> Response[Any]:
     found = find(request, application_id)
     return found if isinstance(found, Response) else Response(found)
+
+
+@get("/apps/applications/{application_id:uuid}/documents/{kind:str}")
+async def download_document(
+    request: Request[Any, Any, Any], application_id: FromPath[UUID], kind: FromPath[str]
+) -> Response[Any]:
+    if WORLD.principal(request).role in (Role.TEACHER, Role.SERVICE):
+        return refuse(403, "Роль не допущена к документам заявки")
+    found = find(request, application_id)
+    if isinstance(found, Response):
+        return found
+    stored = next((d for d in found["documents"] if d["kind"] == kind), None)
+    if stored is None:
+        return refuse(404, "В заявке нет документа", "document_kind")
+    return Response(
+        WORLD.files[(found["id"], kind)],
+        media_type=stored["content_type"],
+        headers={
+            "content-disposition": f'attachment; filename="{kind}.pdf"; '
+            f"filename*=UTF-8''{quote(stored['filename'], safe='')}"
+        },
+    )
 
 
 @patch("/apps/applications/{application_id:uuid}")
@@ -456,6 +481,7 @@ HANDLERS = [
     list_applications,
     create_application,
     show_application,
+    download_document,
     edit_application,
     submit_application,
     application_action,
@@ -477,6 +503,7 @@ def services(kit: Any) -> Iterator[Any]:
 def world() -> World:
     WORLD.applications.clear()
     WORLD.comments.clear()
+    WORLD.files.clear()
     WORLD.sent.clear()
     return WORLD
 
@@ -878,3 +905,67 @@ async def test_comments_for_the_applicant_audience(
     assert world.sent[-1][2] == {"text": "Справку дополним к пятнице.", "visibility": "applicant"}
     assert "Справку дополним к пятнице." in page.text
     assert "Комментарий добавлен." in page.text
+
+
+def with_statement(application: dict[str, Any], filename: str, content: bytes) -> None:
+    """Give an application of the fake its stored statement (as an upload would)."""
+    application["documents"].append(
+        {
+            "kind": "statement",
+            "filename": filename,
+            "content_type": "application/pdf",
+            "size": len(content),
+            "sha256": "0" * 64,
+        }
+    )
+    WORLD.files[(application["id"], "statement")] = content
+
+
+async def test_the_documents_of_an_application_are_downloaded_through_the_portal(
+    portal: Any, settings: PortalSettings, world: World
+) -> None:
+    content = PDF + b" " + bytes(range(256)) * 40
+    own = world.add(SCHOOL, status="submitted")
+    with_statement(own, "Заявление СОШ №1.pdf", content)
+    foreign = world.add(OTHER_SCHOOL, status="submitted")
+    with_statement(foreign, "Чужое заявление.pdf", PDF)
+    path = f"/applications/{own['id']}/documents/statement"
+
+    async with portal(settings, **school_rep()) as client:
+        page = await client.get(f"/applications/{own['id']}")
+        got = await client.get(path)
+        other = await client.get(f"/applications/{foreign['id']}/documents/statement")
+        absent = await client.get(f"/applications/{own['id']}/documents/work_plan")
+        nowhere = await client.get(f"/applications/{uuid4()}/documents/statement")
+    assert f'<a href="{path}" download>Заявление СОШ №1.pdf</a>' in page.text
+    assert 'download>Заявление СОШ №1.pdf</a> <span class="muted">(10 КБ)</span>' in page.text
+    assert "пока нельзя" not in page.text
+    assert 'href="/applications/' + own["id"] + '/documents/work_plan"' not in page.text
+    assert got.status_code == 200, got.text
+    assert got.content == content
+    assert got.headers["content-type"] == "application/pdf"
+    assert got.headers["content-disposition"] == (
+        'attachment; filename="statement.pdf"; '
+        f"filename*=UTF-8''{quote('Заявление СОШ №1.pdf', safe='')}"
+    )
+    assert other.status_code == 403
+    assert "только с заявками" in other.text
+    assert PDF not in other.content
+    assert absent.status_code == 404
+    assert "Документ заявки не найден" in absent.text
+    assert nowhere.status_code == 404
+    assert "Заявка не найдена" in nowhere.text
+
+    async with portal(settings, role=Role.COUNCIL_MEMBER) as client:
+        member = await client.get(path)
+    assert member.status_code == 200
+    assert member.content == content
+
+    async with portal(settings, role=Role.TEACHER, organisation_id=SCHOOL) as client:
+        page = await client.get(f"/applications/{own['id']}")
+        teacher = await client.get(path)
+    assert page.status_code == 200
+    assert "Заявление СОШ №1.pdf" in page.text
+    assert f'href="{path}"' not in page.text  # no link the teacher could not follow
+    assert teacher.status_code == 403
+    assert "Доступ закрыт" in teacher.text

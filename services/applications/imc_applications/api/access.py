@@ -35,6 +35,8 @@ COMMENTERS = roles(PEOPLE_ROLES - {Role.TEACHER})
 COMMENT_READERS = roles(PEOPLE_ROLES - {Role.TEACHER}, Role.SERVICE)
 COUNCIL_READERS = roles(STAFF, COUNCIL, Role.SERVICE)
 """Meetings and the late reports: the council's working papers."""
+DOCUMENT_READERS = roles(STAFF, COUNCIL, Role.SCHOOL_REPRESENTATIVE)
+"""Download the documents of an application package (a school's account: its own)."""
 
 ORGANISATION_BOUND = frozenset({Role.SCHOOL_REPRESENTATIVE, Role.TEACHER})
 """Roles that see and act for their own organisation only."""

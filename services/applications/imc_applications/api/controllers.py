@@ -2,10 +2,11 @@
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -17,6 +18,7 @@ from imc_applications.api.access import (
     COMMENTERS,
     COUNCIL_CLERKS,
     COUNCIL_READERS,
+    DOCUMENT_READERS,
     STAFF_ONLY,
     actor_of,
     comment_audience,
@@ -311,6 +313,38 @@ class ApplicationController(Controller):
             audience=comment_audience(current(request), audience),
         )
         return [schemas.Comment.of(row) for row in rows]
+
+    @get(
+        "/{application_id:uuid}/documents/{document_kind:str}",
+        summary="Download one document of the package (statement, information_note, work_plan)",
+        opt=DOCUMENT_READERS,
+    )
+    async def document(
+        self,
+        request: Request[Any, Any, Any],
+        application_id: UUID,
+        document_kind: str,
+        database: Database,
+        settings: ApplicationsSettings,
+        store: FileStore,
+    ) -> Response[bytes]:
+        row = await applications.get_application(
+            database=database, district=settings.district, application_id=application_id
+        )
+        ensure_own(current(request), row.organisation_id)
+        document = applications.document_of(row, document_kind)
+        # The ASCII fallback keeps the extension; filename* carries the real (Cyrillic) name.
+        suffix = document.filename.rsplit(".", 1)[-1] if "." in document.filename else "bin"
+        fallback = f"{document_kind}.{suffix}".encode("ascii", "replace").decode()
+        return Response(
+            store.get(document.storage_key),
+            media_type=document.content_type,
+            headers={
+                "content-disposition": f'attachment; filename="{fallback}"; '
+                f"filename*=UTF-8''{quote(document.filename, safe='')}",
+                "x-checksum-sha256": document.sha256,
+            },
+        )
 
     @get("/", summary="List applications (a school's account: its own organisation's)")
     async def index(

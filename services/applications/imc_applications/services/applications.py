@@ -525,6 +525,19 @@ async def get_application(
         return await load(session, district, application_id)
 
 
+def document_of(application: Application, kind: str) -> ApplicationDocument:
+    """The stored document of the package of one kind (``statement``,
+    ``information_note``, ``work_plan``) or :class:`NotFound`."""
+    for document in application.documents:
+        if document.kind == kind:
+            return document
+    title = REQUIRED_DOCUMENTS.get(kind)
+    raise NotFound(
+        f"В заявке нет документа: {title}" if title else f"Неизвестный вид документа «{kind}»",
+        field="document_kind",
+    )
+
+
 async def list_applications(
     *,
     database: Database,

@@ -13,7 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from imc_portal.clients import (
     ApplicationsClient,
@@ -34,6 +34,7 @@ RETRY_AFTER_SECONDS = 30
 APPLICANTS = roles(logic.APPLICANT_ROLES)
 STAFF_ONLY = roles(STAFF)
 COMMENTERS = roles(logic.COMMENT_ROLES)
+DOCUMENT_READERS = roles(logic.DOCUMENT_ROLES)
 
 
 def backend_page(request: Request[Any, Any, Any], error: BackendError) -> Template:
@@ -639,6 +640,7 @@ class ApplicationsController(Controller):
                 "comments": comments,
                 "comments_error": comments_error,
                 "can_comment": visitor.role in logic.COMMENT_ROLES,
+                "can_download": visitor.role in logic.DOCUMENT_ROLES,
                 "visibilities": [
                     (code, logic.VISIBILITY_TITLES[code])
                     for code in logic.writable_visibility(visitor)
@@ -671,6 +673,20 @@ class ApplicationsController(Controller):
         return await self._detail_page(
             _visitor(request), settings, applications, registry, application_id, notice=notice
         )
+
+    @get(
+        "/applications/{application_id:uuid}/documents/{kind:str}",
+        summary="One document of the package, passed through",
+        opt=DOCUMENT_READERS,
+    )
+    async def document_file(
+        self,
+        application_id: FromPath[UUID],
+        kind: FromPath[str],
+        applications: NamedDependency[ApplicationsClient],
+    ) -> Stream:
+        download = await logic.document_file(applications, application_id, kind)
+        return Stream(download.chunks(), media_type=download.media_type, headers=download.headers)
 
     async def _act(
         self,

@@ -15,7 +15,13 @@ from uuid import UUID
 
 import msgspec
 
-from imc_portal.clients import BackendClient, BackendError, BackendRefusedError
+from imc_portal.clients import (
+    BackendClient,
+    BackendError,
+    BackendNotFoundError,
+    BackendRefusedError,
+    Download,
+)
 from imc_portal.services.sessions import Visitor
 from imc_shared.auth import COUNCIL, STAFF, Role
 
@@ -23,6 +29,10 @@ APPLICANT_ROLES = frozenset({*STAFF, Role.SCHOOL_REPRESENTATIVE})
 """Who prepares, submits and withdraws an application (the service's APPLICANTS)."""
 COMMENT_ROLES = frozenset({*STAFF, *COUNCIL, Role.SCHOOL_REPRESENTATIVE})
 """Who reads and writes comments (everyone of the district but teachers)."""
+DOCUMENT_ROLES = frozenset({*STAFF, *COUNCIL, Role.SCHOOL_REPRESENTATIVE})
+"""Who downloads the documents of a package (the service's DOCUMENT_READERS; a school's
+account: its own organisation's applications only, as the service decides)."""
+DOCUMENT_MISSING = "Документ заявки не найден"
 
 STATUS_TITLES: dict[str, str] = {
     "draft": "черновик",
@@ -299,6 +309,18 @@ async def list_applications(
 async def get_application(applications: BackendClient, application_id: UUID) -> ApplicationCard:
     """One application; the service's 403/404 come back as refusals with its message."""
     return await applications.send("GET", f"/applications/{application_id}", ApplicationCard)
+
+
+async def document_file(applications: BackendClient, application_id: UUID, kind: str) -> Download:
+    """One document of the package, streamed from the applications service with the
+    visitor's token. The application is read first, so that a refusal (another school's
+    application) comes with the service's own reason rather than as a failed download."""
+    application = await get_application(applications, application_id)
+    if application.document(kind) is None:
+        raise BackendNotFoundError(DOCUMENT_MISSING)
+    return await applications.download(
+        f"/applications/{application_id}/documents/{kind}", missing=DOCUMENT_MISSING
+    )
 
 
 async def site_kinds(registry: BackendClient) -> list[SiteKind]:
