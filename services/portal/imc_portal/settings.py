@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from imc_portal.proxies import Network, parse_networks
 from imc_shared.auth import PORTAL_KEY_ID, parse_signing_key
 from imc_shared.settings import ServiceSettings, load_settings
 
@@ -41,6 +42,13 @@ class PortalSettings(ServiceSettings, frozen=True, kw_only=True):
     """Failed logins (for one login or from one address) that lock further attempts."""
     login_lock_minutes: int = 15
     """The window in which failures count, and how long the lock lasts."""
+    trusted_proxies: str = ""
+    """``IMC_TRUSTED_PROXIES``: the reverse proxies in front of the portal, comma-separated
+    IP addresses or CIDR networks, e.g. ``127.0.0.1, 10.0.0.0/8``. A request from one of
+    them is counted (for login throttling and in the logs) against the client address its
+    ``X-Forwarded-For`` names: walking the header from the right, the first address that
+    is not a trusted proxy. Empty (the default): the header is ignored and the direct peer
+    is the client, which behind a proxy makes everyone share the proxy's address."""
     site_title: str = ""
     """Name shown in the page header, e.g. «МБУ «ИМЦ» Яйского муниципального округа»;
     by default the instance name (``district_name``)."""
@@ -81,11 +89,23 @@ class PortalSettings(ServiceSettings, frozen=True, kw_only=True):
                 raise ValueError(f"IMC_{name.upper()} must be positive")
         if self.login_max_failures <= 0 or self.login_lock_minutes <= 0:
             raise ValueError("IMC_LOGIN_MAX_FAILURES and IMC_LOGIN_LOCK_MINUTES must be positive")
+        try:
+            parse_networks(self.trusted_proxies)
+        except ValueError as error:
+            raise ValueError(
+                f"IMC_TRUSTED_PROXIES must be comma-separated IP addresses or CIDR networks: "
+                f"{error}"
+            ) from error
 
     @property
     def backend_url(self) -> str:
         """Base URL of the service the portal reads in its mode."""
         return self.registry_url if self.mode == "district" else self.federation_url
+
+    @property
+    def trusted_networks(self) -> tuple[Network, ...]:
+        """``trusted_proxies`` parsed (checked at start, so it parses)."""
+        return parse_networks(self.trusted_proxies)
 
     @property
     def is_centre(self) -> bool:

@@ -11,6 +11,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
+from imc_portal import proxies
+from imc_portal.proxies import FORWARDED_FOR
 from imc_portal.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -67,9 +69,12 @@ def login_csrf_cookie(settings: PortalSettings, value: str, *, max_age: int) -> 
     )
 
 
-def client_address(request: Request[Any, Any, Any]) -> str:
-    """The address a request comes from (for throttling)."""
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request[Any, Any, Any], settings: PortalSettings) -> str:
+    """The address of the person behind a request (for throttling and the logs): the
+    peer, or what ``X-Forwarded-For`` says when the peer is a trusted proxy."""
+    peer = request.client.host if request.client else None
+    forwarded = ",".join(request.headers.getall(FORWARDED_FOR, []))
+    return proxies.client_address(peer, forwarded, settings.trusted_networks)
 
 
 def login_page(
@@ -131,12 +136,16 @@ class AuthController(Controller):
         clock: NamedDependency[Clock],
     ) -> Template | Redirect:
         target = safe_next(data.next)
+        address = client_address(request, settings)
         try:
-            account = await authenticator.authenticate(
-                data.login, data.password, client_address(request)
-            )
+            account = await authenticator.authenticate(data.login, data.password, address)
         except LoginRefused as refusal:
-            log.info("login refused", login=data.login.strip()[:100], reason=refusal.message)
+            log.info(
+                "login refused",
+                login=data.login.strip()[:100],
+                address=address[:64],
+                reason=refusal.message,
+            )
             field = refusal.field or "form"
             return login_page(
                 request,
@@ -150,7 +159,7 @@ class AuthController(Controller):
         if previous:
             await sessions.end(previous)
         token, _ = await sessions.start(account, clock())
-        log.info("logged in", account=str(account.id), role=account.role)
+        log.info("logged in", account=str(account.id), role=account.role, address=address[:64])
         return Redirect(
             target,
             status_code=303,
