@@ -21,6 +21,7 @@ from imc_contracts import (
     DocumentGenerated,
     Envelope,
     EventReminder,
+    GeneratedFile,
     LinkAlert,
     OrganisationUpserted,
     PersonUpserted,
@@ -303,9 +304,7 @@ async def queue_document_email(
     if document.kind not in texts.SENT_KINDS or document.organisation_id == NO_ORGANISATION:
         return []
     recipient = await _school(session, document.organisation_id)
-    pdf = next((f for f in document.files if f.format == "pdf"), None)
-    if pdf is None:
-        raise Rejected("the document has no PDF to attach")
+    pdf = _pdf_of(document, "document")
     text = texts.document_generated(
         document,
         organisation=recipient.short_name,
@@ -324,6 +323,14 @@ async def queue_document_email(
     )
 
 
+def _pdf_of(document: DocumentGenerated, what: str) -> GeneratedFile:
+    """The PDF file of a generated document, which every letter about it attaches."""
+    pdf = next((f for f in document.files if f.format == "pdf"), None)
+    if pdf is None:
+        raise Rejected(f"the {what} has no PDF to attach")
+    return pdf
+
+
 async def _queue_certificate_email(
     session: AsyncSession, document: DocumentGenerated, letters: Letters
 ) -> list[Notification]:
@@ -334,9 +341,7 @@ async def _queue_certificate_email(
         # Scheduling's attendance message has not arrived here yet: retry.
         raise LookupError(f"no participation known for registration {document.subject_id}")
     addressees = unique_addressees([await _person(session, participation.person_id)])
-    pdf = next((f for f in document.files if f.format == "pdf"), None)
-    if pdf is None:
-        raise Rejected("the certificate has no PDF to attach")
+    pdf = _pdf_of(document, "certificate")
     text = texts.certificate_issued(
         document,
         event_title=participation.event_title,
@@ -377,9 +382,7 @@ async def _queue_protocol_emails(
         .order_by(MeetingInvitee.full_name)
     )
     addressees = unique_addressees([await _person(session, i.person_id) for i in invitees.all()])
-    pdf = next((f for f in document.files if f.format == "pdf"), None)
-    if pdf is None:
-        raise Rejected("the protocol has no PDF to attach")
+    pdf = _pdf_of(document, "protocol")
     text = texts.council_protocol(
         document, held_on=meeting.held_on, portal_url=letters.portal_url, sender=letters.sender
     )
