@@ -31,6 +31,9 @@ _REGISTRATION = UUID("0192f5a0-0000-7000-8000-00000000000c")
 _PLAN = UUID("0192f5a0-0000-7000-8000-00000000000d")
 _PLAN_ITEM = UUID("0192f5a0-0000-7000-8000-00000000000e")
 _RESYNC = UUID("0192f5a0-0000-7000-8000-00000000000f")
+_SURVEY = UUID("0192f5a0-0000-7000-8000-000000000010")
+_ASSIGNMENT = UUID("0192f5a0-0000-7000-8000-000000000011")
+_TUTOR = UUID("0192f5a0-0000-7000-8000-000000000012")
 _CORRELATION = UUID("0192f5a0-0000-7000-8000-0000000000c0")
 _LEADER = m.Leader(full_name="Иванова Ольга Петровна", position="заместитель директора по УВР")
 _CO_LEADER = m.Leader(full_name="Петрова Анна Сергеевна", position="методист МБУ ИМЦ УО")
@@ -313,6 +316,38 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         district="yaya",
         status="waiting",
         queue_number=2,
+    ),
+    m.DEFICITS_SUMMARISED.routing_key: m.DeficitsSummarised(
+        version=7,
+        as_of=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        teachers_with_routes=12,
+        rows=(
+            m.DeficitCount(
+                competency_code="assessment",
+                competency_title="Оценивание образовательных результатов обучающихся",
+                subject="математика",
+                open=5,
+                closed=2,
+                teachers=6,
+            ),
+        ),
+    ),
+    m.SURVEY_OPENED.routing_key: m.SurveyOpened(
+        survey_id=_SURVEY,
+        title="Мониторинг профессиональных и информационных потребностей педагогов",
+        school_year="2026/2027",
+        closes_on=date(2026, 12, 15),
+        recipients=(m.SurveyRecipient(person_id=_PERSON, full_name="Карпенко Юлия Сергеевна"),),
+    ),
+    m.TUTOR_APPOINTED.routing_key: m.TutorAppointed(
+        assignment_id=_ASSIGNMENT,
+        kind="tutor",
+        tutor_person_id=_TUTOR,
+        tutor_name="Белова Марина Александровна",
+        teachers=(m.SurveyRecipient(person_id=_PERSON, full_name="Карпенко Юлия Сергеевна"),),
+        topic="Подготовка обучающихся к ОГЭ по математике",
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2027, 5, 31),
     ),
     m.ATTENDANCE_RECORDED.routing_key: m.AttendanceRecorded(
         registration_id=_REGISTRATION,

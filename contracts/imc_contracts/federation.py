@@ -16,6 +16,7 @@ from imc_contracts.envelope import MessageType
 from imc_contracts.messages import (
     CENTRE_REGISTRATION_DECIDED,
     CENTRE_REGISTRATION_REQUESTED,
+    DEFICITS_SUMMARISED,
     EVENT_CHANGED,
     HEARTBEAT,
     PARTICIPATION_CHANGED,
@@ -153,6 +154,23 @@ UPWARD: tuple[Crossing, ...] = (
         ),
     ),
     Crossing(HEARTBEAT, frozenset({"sequence", "interval_seconds", "outbox_backlog"})),
+    Crossing(
+        DEFICITS_SUMMARISED,
+        frozenset(
+            {
+                "version",
+                "as_of",
+                "teachers_with_routes",
+                "rows",
+                "rows.competency_code",
+                "rows.competency_title",
+                "rows.subject",
+                "rows.open",
+                "rows.closed",
+                "rows.teachers",
+            }
+        ),
+    ),
     Crossing(
         CENTRE_REGISTRATION_REQUESTED,
         frozenset(

@@ -591,6 +591,64 @@ class LinkAlert(msgspec.Struct, frozen=True, kw_only=True):
     lag_seconds: float | None = None
 
 
+class DeficitCount(msgspec.Struct, frozen=True, kw_only=True):
+    """How many professional deficits of one competency (in one subject) a district has
+    recorded, and how many of them are closed with evidence. Counts only: no names."""
+
+    competency_code: str
+    competency_title: str
+    subject: str = ""
+    """The subject the deficits were found in; empty: across subjects."""
+    open: int
+    closed: int
+    teachers: int
+    """Distinct teachers with a deficit of this competency (open or closed)."""
+
+
+class DeficitsSummarised(msgspec.Struct, frozen=True, kw_only=True):
+    """A district's anonymous picture of its teachers' professional deficits (seeds/002
+    §4.1, 003 §2): counts per competency and subject, re-sent whole after every change so
+    that the centre keeps the highest version. No person, school or name crosses."""
+
+    version: int
+    as_of: datetime
+    teachers_with_routes: int
+    """Teachers who have an individual educational route (ИОМ)."""
+    rows: tuple[DeficitCount, ...]
+
+
+class SurveyRecipient(msgspec.Struct, frozen=True, kw_only=True):
+    """A teacher asked to answer a survey."""
+
+    person_id: UUID
+    full_name: str
+
+
+class SurveyOpened(msgspec.Struct, frozen=True, kw_only=True):
+    """The IMC opened a survey of teachers' professional and information needs (003 §4.1):
+    the teachers of its target group are asked to answer in the portal."""
+
+    survey_id: UUID
+    title: str
+    school_year: str
+    closes_on: date | None = None
+    recipients: tuple[SurveyRecipient, ...]
+
+
+class TutorAppointed(msgspec.Struct, frozen=True, kw_only=True):
+    """A tutor (педагог-тьютор, 002 §4.1, §4.3) or mentor (наставник, 003 §3) was appointed
+    to a teacher or a group: the tutor and the teachers are told."""
+
+    assignment_id: UUID
+    kind: Literal["tutor", "mentor"]
+    tutor_person_id: UUID
+    tutor_name: str
+    teachers: tuple[SurveyRecipient, ...]
+    topic: str = ""
+    starts_on: date
+    ends_on: date | None = None
+
+
 ORGANISATION_UPSERTED = MessageType(
     "registry.organisation.upserted",
     1,
@@ -755,6 +813,25 @@ LINK_ALERT = MessageType(
     "At the centre: a district's link is down past the threshold, or back.",
 )
 
+DEFICITS_SUMMARISED = MessageType(
+    "growth.deficits.summarised",
+    1,
+    DeficitsSummarised,
+    "A district's anonymous counts of professional deficits (crosses to the centre).",
+)
+SURVEY_OPENED = MessageType(
+    "growth.survey.opened",
+    1,
+    SurveyOpened,
+    "A needs survey was opened; its target teachers are asked to answer.",
+)
+TUTOR_APPOINTED = MessageType(
+    "growth.tutor.appointed",
+    1,
+    TutorAppointed,
+    "A tutor or mentor was appointed to teachers.",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
@@ -782,5 +859,8 @@ ALL_MESSAGES: tuple[MessageType, ...] = (
     REGISTRATION_CHANGED,
     COUNCIL_MEETING_SCHEDULED,
     LINK_ALERT,
+    DEFICITS_SUMMARISED,
+    SURVEY_OPENED,
+    TUTOR_APPOINTED,
 )
 BY_ROUTING_KEY = {m.routing_key: m for m in ALL_MESSAGES}
