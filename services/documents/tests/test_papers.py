@@ -839,7 +839,7 @@ async def test_render_verify_and_revoke_over_http(database: Database, tmp_path: 
         assert (await client.get("/documents", auth=other)).json() == []
         theirs = await client.get(f"/documents/{doc['id']}/file.pdf", auth=other)
         assert theirs.status_code == 403
-        assert theirs.json()["message"] == "Педагог может получить только выданные ему сертификаты"
+        assert theirs.json()["message"] == "Педагог может получить только выданные ему документы"
         letter = await client.get(f"/documents/{thanks_doc.json()['id']}", auth=own)
         assert letter.status_code == 403
         school = testing.auth(DISTRICT, Role.SCHOOL_REPRESENTATIVE)
@@ -862,6 +862,7 @@ async def test_render_verify_and_revoke_over_http(database: Database, tmp_path: 
             "work_plan",
             "information_note",
             "annual_report",
+            "teacher_transcript",
         }
         titles = {t["template"]: t["title"] for t in templates}
         assert titles["road_map"] == "Дорожная карта методической площадки"

@@ -42,14 +42,16 @@ DOWNLOAD_NAMES = {
     "work_plan": "plan-raboty",
     "information_note": "spravka",
     "annual_report": "analiz-raboty",
+    "teacher_transcript": "spravka-o-razvitii",
 }
 """File name stems of the downloads (ASCII; the UTF-8 name carries the number)."""
 
 MAKERS = roles(STAFF, Role.COUNCIL_SECRETARY)
 """Who generates documents: the IMC's staff and the council's secretary (protocols,
 extracts)."""
-OWN_ONLY = frozenset({"certificate"})
-"""What a teacher may see and download: certificates issued to them (by registry id)."""
+OWN_ONLY = frozenset({"certificate", "internship_statement", "teacher_transcript"})
+"""What a teacher may see and download: certificates, internship statements and the
+record of their development issued to them (by registry id)."""
 BULK_READERS = roles(READERS - {Role.TEACHER})
 """A bulk job's progress and ZIP hold many people's documents: not for a teacher."""
 
@@ -65,7 +67,7 @@ def _teachers_own(principal: Principal, row: DocumentRow) -> bool:
 
 def _refuse_unless_own(principal: Principal, row: DocumentRow) -> None:
     if not _teachers_own(principal, row):
-        raise PermissionDeniedException("Педагог может получить только выданные ему сертификаты")
+        raise PermissionDeniedException("Педагог может получить только выданные ему документы")
 
 
 class Document(msgspec.Struct, kw_only=True):

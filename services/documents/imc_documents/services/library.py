@@ -56,6 +56,12 @@ from imc_documents.domain.plans import (
     work_plan_context,
 )
 from imc_documents.domain.protocol import extract_document, protocol_document
+from imc_documents.domain.transcripts import (
+    TranscriptData,
+    TranscriptEvent,
+    TranscriptMentoring,
+    transcript_context,
+)
 from imc_documents.rendering.check import TemplateRejected, check_template
 from imc_documents.rendering.docx import Image
 from imc_documents.rendering.qr import qr_image
@@ -82,6 +88,7 @@ TITLES = {
     "work_plan": "План работы на учебный год",
     "information_note": "Информационная справка",
     "annual_report": "Анализ работы за учебный год",
+    "teacher_transcript": "Справка о профессиональном развитии педагогического работника",
 }
 """Every template a district may replace."""
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -249,9 +256,32 @@ def _plan_samples(found: dict[str, list[dict[str, Any]]], lh: Letterhead) -> Non
             AnnualReportData(issued_on=on, period="2024/2025 учебный год", sections=sections), lh
         )
     )
+    transcript = TranscriptData(
+        issued_on=on,
+        teacher_name="Карпенко Юлия Сергеевна",
+        teacher_position="учитель математики",
+        organisation="МБОУ «Яйская СОШ № 1»",
+        period="2024/2025 учебный год",
+        events=[
+            TranscriptEvent(
+                title="Формирующее оценивание", form="семинар", date=on, hours=6, certificate="7KQ2"
+            )
+        ],
+        mentoring=[
+            TranscriptMentoring(kind="тьютор", tutor="Белова Марина Александровна", hours=4)
+        ],
+        total_hours=10,
+    )
+    found["teacher_transcript"].append(
+        transcript_context(transcript, lh, number="7KQ2-M9XD", verify_url=_URL)
+    )
 
 
-_IMAGES = {"certificate": ("qr",), "internship_statement": ("qr",)}
+_IMAGES = {
+    "certificate": ("qr",),
+    "internship_statement": ("qr",),
+    "teacher_transcript": ("qr",),
+}
 
 
 def allowed_variables(name: str) -> frozenset[str]:

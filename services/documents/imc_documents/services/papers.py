@@ -65,6 +65,11 @@ from imc_documents.domain.plans import (
     road_map_context,
     work_plan_context,
 )
+from imc_documents.domain.transcripts import (
+    TRANSCRIPT_TEMPLATE,
+    TranscriptData,
+    transcript_context,
+)
 from imc_documents.rendering.docx import TemplateError, render_docx
 from imc_documents.rendering.pdf import PdfConversionError
 from imc_documents.rendering.qr import qr_image
@@ -203,6 +208,16 @@ PAPERS: dict[str, PaperTemplate] = {
         number_of=lambda d: d.number.strip(),
         check=lambda d: report_context(d, _NO_LETTERHEAD),
     ),
+    "teacher_transcript": PaperTemplate(
+        name="teacher_transcript",
+        file=TRANSCRIPT_TEMPLATE,
+        title="Справка о профессиональном развитии педагогического работника",
+        data_type=TranscriptData,
+        context=lambda d, lh, n, url: transcript_context(d, lh, number=n, verify_url=url),
+        person=lambda d: d.teacher_name,
+        verifiable=True,
+        check=lambda d: transcript_context(d, _NO_LETTERHEAD, number="", verify_url=""),
+    ),
 }
 
 FIELD_TITLES = {
@@ -251,6 +266,24 @@ FIELD_TITLES = {
     "columns": "заголовки столбцов таблицы",
     "executor": "исполнитель",
     "subject": "чья работа (организация)",
+    "teacher_name": "ФИО педагогического работника",
+    "teacher_position": "должность педагогического работника",
+    "organisation": "образовательная организация",
+    "total_hours": "общий объём часов",
+    "events": "мероприятия",
+    "date": "дата",
+    "certificate": "документ об участии (сертификат)",
+    "courses": "курсы повышения квалификации",
+    "provider": "организация, проводившая обучение",
+    "completed_on": "дата окончания обучения",
+    "mentoring": "тьюторское сопровождение и наставничество",
+    "kind": "вид сопровождения (тьютор или наставник)",
+    "tutor": "ФИО тьютора (наставника)",
+    "topic": "тема",
+    "closed_deficits": "преодолённые профессиональные дефициты",
+    "competency": "компетенция (профессиональный дефицит)",
+    "closed_on": "дата преодоления дефицита",
+    "evidence": "подтверждение преодоления дефицита",
 }
 
 _MISSING = re.compile(r"missing required field `([^`]+)`")

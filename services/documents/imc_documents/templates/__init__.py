@@ -42,6 +42,9 @@ INFORMATION_NOTE = TEMPLATES_DIR / "information_note.docx"
 """Information note (информационная справка): sections of text and tables."""
 ANNUAL_REPORT = TEMPLATES_DIR / "annual_report.docx"
 """Analysis of the year's work: sections of text and numbered tables of figures."""
+TEACHER_TRANSCRIPT = TEMPLATES_DIR / "teacher_transcript.docx"
+"""The teacher's transcript (справка о профессиональном развитии педагогического
+работника): tables of events, courses, mentoring and closed deficits, with a QR code."""
 
 ALL_TEMPLATES = (
     ORDER_SITE_STATUS,
@@ -59,4 +62,5 @@ ALL_TEMPLATES = (
     WORK_PLAN,
     INFORMATION_NOTE,
     ANNUAL_REPORT,
+    TEACHER_TRANSCRIPT,
 )

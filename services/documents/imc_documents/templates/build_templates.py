@@ -1,7 +1,8 @@
 """Build the DOCX templates of the documents service with python-docx.
 
-Run ``uv run python -m imc_documents.templates.build_templates`` to regenerate
-the ``.docx`` files next to this script. The templates use docxtpl's Jinja tags;
+Run ``uv run python -m imc_documents.templates.build_templates [name …]`` to regenerate
+the ``.docx`` files next to this script (only the named ones, e.g. ``teacher_transcript``;
+all of them when none is named). The templates use docxtpl's Jinja tags;
 every tag is written inside one run so that Word keeps it intact and docxtpl
 finds it. Layout follows ГОСТ Р 7.0.97-2016: A4, margins 30/15/20/20 mm,
 Times New Roman 14 pt, requisites in the order of an official order (приказ).
@@ -44,6 +45,7 @@ from imc_documents.templates import (
     ORDER_SITE_TERMINATION,
     REFUSAL_LETTER,
     ROAD_MAP,
+    TEACHER_TRANSCRIPT,
     WORK_PLAN,
 )
 
@@ -611,8 +613,8 @@ def build_council_extract(path: Path = COUNCIL_EXTRACT) -> Path:
     return _save(doc, path)
 
 
-def _verification(doc: DocumentObject) -> None:
-    """The QR code beside the number and the address of the verification page."""
+def _verification(doc: DocumentObject, label: str = "Регистрационный № {{ number }}") -> None:
+    """The QR code beside the number (``label``) and the address of the verification page."""
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
@@ -628,10 +630,7 @@ def _verification(doc: DocumentObject) -> None:
     left.paragraphs[0].add_run("{{ qr }}")
     _cell_text(
         right,
-        [
-            "Регистрационный № {{ number }}",
-            "Проверить подлинность: {{ verify_url }}",
-        ],
+        [label, "Проверить подлинность: {{ verify_url }}"],
         align=LEFT,
     )
     for paragraph in right.paragraphs:
@@ -1108,6 +1107,160 @@ def build_annual_report(path: Path = ANNUAL_REPORT) -> Path:
     return _save(doc, path)
 
 
+# --- the teacher's transcript ----------------------------------------------------------
+
+
+def _transcript_section(doc: DocumentObject, heading: str, rows: str) -> None:
+    """«N. Heading» (with «: нет.» when ``rows`` is empty), kept with its table."""
+    _paragraph(
+        doc,
+        f"{heading}{{% if not {rows} %}}: нет.{{% endif %}}",
+        align=LEFT,
+        first_line=None,
+        bold=True,
+        space_before=12,
+        space_after=6,
+        keep_with_next=True,
+    )
+
+
+def _transcript_table(
+    doc: DocumentObject,
+    columns: Sequence[tuple[float, str, str, WD_PARAGRAPH_ALIGNMENT]],
+    loop: str,
+    total: str | None,
+) -> None:
+    """A table of ``columns`` (width in mm, head, cell value, alignment), a row per item
+    of ``loop`` (``"event in events"``) and, given ``total``, a row «Итого» with it."""
+    table = _grid_table(
+        doc, [Mm(width) for width, _, _, _ in columns], [h for _, h, _, _ in columns]
+    )
+    _row_tag(table, f"{{%tr for {loop} %}}")
+    row = table.add_row()
+    for cell, (_, _, value, align) in zip(row.cells, columns, strict=True):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        _cell_paragraph(cell, value, align=align)
+    _row_tag(table, "{%tr endfor %}")
+    if total is not None:
+        row = table.add_row()
+        label = row.cells[0].merge(row.cells[-2])
+        _cell_paragraph(label, "Итого", bold=True, align=RIGHT)
+        _cell_paragraph(row.cells[-1], total, bold=True, align=CENTER)
+
+
+def build_teacher_transcript(path: Path = TEACHER_TRANSCRIPT) -> Path:
+    """Build the teacher's transcript (справка о профессиональном развитии) to ``path``."""
+    doc = _new_document("Справка о профессиональном развитии педагогического работника")
+    _paragraph(doc, "{{ authority }}", align=CENTER, first_line=None, bold=True)
+    _tag(doc, "{%p if district_name %}")
+    _paragraph(doc, "{{ district_name }}", align=CENTER, first_line=None)
+    _tag(doc, "{%p endif %}")
+    _paragraph(
+        doc, "СПРАВКА", align=CENTER, first_line=None, bold=True, space_before=12, space_after=6
+    )
+    _paragraph(
+        doc,
+        "о профессиональном развитии педагогического работника",
+        align=CENTER,
+        first_line=None,
+        space_after=12,
+    )
+    date_line = _paragraph(
+        doc,
+        [Run("{{ issue_date_official }}\t№\u00a0{{ registration_number }}")],
+        align=LEFT,
+        first_line=None,
+        space_after=12,
+    )
+    date_line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    for label, value in (
+        ("Педагогический работник: ", "{{ teacher_name }}"),
+        ("Должность: ", "{{ teacher_position }}"),
+        ("Место работы: ", "{{ organisation }}"),
+        ("Период: ", "{{ period }}"),
+    ):
+        _paragraph(doc, [Run(label, bold=True), Run(value)], align=LEFT, first_line=None)
+    _paragraph(
+        doc,
+        "Настоящая справка содержит сведения об участии педагогического работника "
+        "в мероприятиях, об обучении по дополнительным профессиональным программам, "
+        "о тьюторском сопровождении и наставничестве и о преодолённых профессиональных "
+        "дефицитах за указанный период.",
+        space_before=12,
+    )
+    center, left = CENTER, LEFT
+    _transcript_section(doc, "1. Участие в мероприятиях", "events")
+    _tag(doc, "{%p if events %}")
+    _transcript_table(
+        doc,
+        [
+            (12, "№ п/п", "{{ event.number }}", center),
+            (47, "Наименование мероприятия", "{{ event.title }}", left),
+            (36, "Форма проведения", "{{ event.form }}", left),
+            (24, "Дата", "{{ event.date }}", center),
+            (19, "Объём (часов)", "{{ event.hours }}", center),
+            (27, "Документ", "{{ event.certificate }}", left),
+        ],
+        "event in events",
+        "{{ events_hours }}",
+    )
+    _tag(doc, "{%p endif %}")
+    _transcript_section(doc, "2. Обучение по дополнительным профессиональным программам", "courses")
+    _tag(doc, "{%p if courses %}")
+    _transcript_table(
+        doc,
+        [
+            (12, "№ п/п", "{{ course.number }}", center),
+            (62, "Наименование программы", "{{ course.title }}", left),
+            (44, "Организация, осуществлявшая обучение", "{{ course.provider }}", left),
+            (28, "Дата окончания", "{{ course.completed_on }}", center),
+            (19, "Объём (часов)", "{{ course.hours }}", center),
+        ],
+        "course in courses",
+        "{{ courses_hours }}",
+    )
+    _tag(doc, "{%p endif %}")
+    _transcript_section(doc, "3. Тьюторское сопровождение и наставничество", "mentoring")
+    _tag(doc, "{%p if mentoring %}")
+    _transcript_table(
+        doc,
+        [
+            (12, "№ п/п", "{{ support.number }}", center),
+            (36, "Форма сопровождения", "{{ support.support }}", left),
+            (45, "Тьютор (наставник)", "{{ support.tutor }}", left),
+            (53, "Тема", "{{ support.topic }}", left),
+            (19, "Объём (часов)", "{{ support.hours }}", center),
+        ],
+        "support in mentoring",
+        "{{ mentoring_hours }}",
+    )
+    _tag(doc, "{%p endif %}")
+    _transcript_section(doc, "4. Преодолённые профессиональные дефициты", "deficits")
+    _tag(doc, "{%p if deficits %}")
+    _transcript_table(
+        doc,
+        [
+            (12, "№ п/п", "{{ deficit.number }}", center),
+            (58, "Профессиональный дефицит (компетенция)", "{{ deficit.competency }}", left),
+            (28, "Дата преодоления", "{{ deficit.closed_on }}", center),
+            (67, "Подтверждение", "{{ deficit.evidence }}", left),
+        ],
+        "deficit in deficits",
+        None,
+    )
+    _tag(doc, "{%p endif %}")
+    _paragraph(
+        doc,
+        "Общий объём профессионального развития за период составляет {{ total_hours_words }}.",
+        space_before=12,
+    )
+    _paragraph(doc, "Справка выдана для предъявления по месту требования.", keep_with_next=True)
+    _dated_signature(doc)
+    _empty(doc)
+    _verification(doc, "Номер для проверки подлинности: {{ number }}")
+    return _save(doc, path)
+
+
 BUILDERS = (
     build_order_site_status,
     build_order_site_extension,
@@ -1124,6 +1277,7 @@ BUILDERS = (
     build_work_plan,
     build_information_note,
     build_annual_report,
+    build_teacher_transcript,
 )
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -1139,12 +1293,25 @@ def _check_tags(doc: DocumentObject) -> None:
             raise ValueError(f"Jinja tag split across runs: {text!r}")
 
 
-def main() -> int:
-    """Regenerate every template of the service and print where they were written."""
-    for build in BUILDERS:
-        print(build())
+def main(argv: Sequence[str] = ()) -> int:
+    """Regenerate the templates named in ``argv`` (``teacher_transcript``), every template
+    of the service when none is named, and print where they were written.
+
+    Rebuilding changes a file's bytes (the ZIP's timestamps) and so its template version:
+    documents made from it before are rendered again on their next request. Name only the
+    templates that changed.
+    """
+    chosen = {name.removesuffix(".docx") for name in argv}
+    known = {build.__name__.removeprefix("build_"): build for build in BUILDERS}
+    unknown = sorted(chosen - set(known))
+    if unknown:
+        print(f"unknown templates: {', '.join(unknown)}; known: {', '.join(known)}")
+        return 2
+    for name, build in known.items():
+        if not chosen or name in chosen:
+            print(build())
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
