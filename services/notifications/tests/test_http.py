@@ -200,6 +200,7 @@ async def test_preferences_read_and_set(world: World) -> None:
         "deadlines",
         "documents",
         "events",
+        "growth",
     ]
     assert all((t["channel"], t["cadence"]) == ("email", "immediate") for t in shown["topics"])
     assert shown["cadences"]["weekly"] == "Еженедельная сводка"

@@ -264,6 +264,8 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
         ORDER_ISSUED,
         REGISTRATION_CHANGED,
         ROADMAP_ITEM_OVERDUE,
+        SURVEY_OPENED,
+        TUTOR_APPOINTED,
     )
     from imc_notifications.messaging.handlers import subscribe
 
@@ -298,6 +300,8 @@ def test_subscriptions_and_no_separate_order_letter() -> None:
             REGISTRATION_CHANGED,
             COUNCIL_MEETING_SCHEDULED,
             LINK_ALERT,
+            SURVEY_OPENED,
+            TUTOR_APPOINTED,
         )
     )
 

@@ -11,6 +11,7 @@ TOPICS: dict[str, str] = {
     "deadlines": "Сроки и отчёты",
     "documents": "Документы",
     "events": "Мероприятия",
+    "growth": "Профессиональное развитие",
 }
 """Topic code → its Russian title (a topic groups message types)."""
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from imc_contracts import (
@@ -19,6 +20,7 @@ from imc_contracts import (
     SiteExpired,
     SiteExpiring,
 )
+from imc_contracts.messages import SurveyOpened, TutorAppointed
 from imc_contracts.site_kinds import rules_of
 from imc_contracts.vocabulary import SITE_KIND_TITLES
 
@@ -219,7 +221,7 @@ def decision_made(decision: DecisionMade, *, portal_url: str, sender: str) -> Te
         if decision.term_start and decision.term_end:
             lines.append(
                 f"Срок деятельности: с {format_date(decision.term_start)} "
-                f"по {format_date(decision.term_end)}."
+                f"по {format_date(decision.term_end)}"
             )
         lines += [
             "",
@@ -487,3 +489,112 @@ def council_protocol(
         subject=f"Протокол заседания методического совета № {document.number} от {when}",
         body=_letter(lines, sender, portal_url),
     )
+
+
+# --- professional growth ----------------------------------------------------------
+
+
+def survey_path(survey_id: UUID) -> str:
+    """The portal's page of a survey, where a teacher answers it."""
+    return f"/growth/surveys/{survey_id}"
+
+
+def portal_link(portal_url: str, path: str) -> str:
+    """An absolute link to a page of the portal; empty when the portal's address is not
+    known."""
+    return portal_url.rstrip("/") + path if portal_url.strip() else ""
+
+
+def survey_opened(survey: SurveyOpened, *, portal_url: str, sender: str) -> Text:
+    """The request to a teacher to answer a survey of professional and information needs."""
+    title = survey.title.strip()
+    year = survey.school_year.strip()
+    lines = [
+        "Проводится мониторинг профессиональных и информационных потребностей "
+        "педагогических работников" + (f" на {year} учебный год." if year else "."),
+        f"Просим вас ответить на вопросы анкеты «{title}» на портале. Ваши ответы помогут "
+        "спланировать курсы повышения квалификации, семинары и методическую помощь "
+        "с учётом ваших затруднений.",
+    ]
+    if survey.closes_on is not None:
+        # «… 2026 г.»: the date's own full stop ends the sentence.
+        lines.append(f"Срок заполнения анкеты — до {format_date(survey.closes_on)}")
+    link = portal_link(portal_url, survey_path(survey.survey_id))
+    lines += ["", f"Заполнить анкету: {link}" if link else "Анкета размещена на портале."]
+    subject = f"Просим заполнить анкету «{title}»"
+    if survey.closes_on is not None:
+        subject += f" до {short_date(survey.closes_on)}"
+    # The letter links the survey itself: no separate line about the portal.
+    return Text(subject=subject, body=_letter(lines, sender, ""))
+
+
+@dataclass(frozen=True)
+class TutorRole:
+    """The Russian word for who accompanies teachers, in the cases the letters need."""
+
+    nominative: str
+    dative: str
+    instrumental: str
+
+
+TUTOR_ROLES: Final = {
+    "tutor": TutorRole(
+        nominative="педагог-тьютор", dative="педагогу-тьютору", instrumental="педагогом-тьютором"
+    ),
+    "mentor": TutorRole(nominative="наставник", dative="наставнику", instrumental="наставником"),
+}
+"""A tutor (педагог-тьютор) and a mentor (наставник), by the message's ``kind``."""
+
+
+def tutor_role(kind: str) -> TutorRole:
+    """The words for ``kind`` (a tutor's for an unknown one)."""
+    return TUTOR_ROLES.get(kind, TUTOR_ROLES["tutor"])
+
+
+def _term(starts_on: date, ends_on: date | None) -> str:
+    """The sentence of a term, ending with its full stop (a date's «г.» is one)."""
+    if ends_on is None:
+        return f"Срок: с {format_date(starts_on)} (дата окончания не установлена)."
+    return f"Срок: с {format_date(starts_on)} по {format_date(ends_on)}"
+
+
+def _assignment_facts(appointed: TutorAppointed) -> list[str]:
+    lines = []
+    if appointed.topic.strip():
+        lines.append(f"Тема: «{appointed.topic.strip()}».")
+    lines.append(_term(appointed.starts_on, appointed.ends_on))
+    return lines
+
+
+def tutor_appointed(appointed: TutorAppointed, *, portal_url: str, sender: str) -> Text:
+    """The letter telling a tutor or mentor which teachers were entrusted to them."""
+    role = tutor_role(appointed.kind)
+    names = list(dict.fromkeys(t.full_name.strip() for t in appointed.teachers))
+    if len(names) == 1:
+        entrusted = [f"Вам поручено сопровождение педагога: {names[0]}."]
+        whom = "педагогом"
+    else:
+        entrusted = ["Вам поручено сопровождение педагогов:", *(f"— {n}" for n in names)]
+        whom = "педагогами"
+    lines = [
+        f"Вы назначены {role.instrumental}.",
+        *entrusted,
+        *_assignment_facts(appointed),
+        "",
+        f"Просим связаться с {whom} и согласовать план работы.",
+    ]
+    return Text(
+        subject=f"Вы назначены {role.instrumental}", body=_letter(lines, sender, portal_url)
+    )
+
+
+def tutor_assigned_to_teacher(appointed: TutorAppointed, *, portal_url: str, sender: str) -> Text:
+    """The letter telling a teacher who their tutor or mentor is."""
+    role = tutor_role(appointed.kind)
+    lines = [
+        f"Вам назначен {role.nominative}: {appointed.tutor_name.strip()}.",
+        *_assignment_facts(appointed),
+        "",
+        f"С вопросами по теме сопровождения обращайтесь к своему {role.dative}.",
+    ]
+    return Text(subject=f"Вам назначен {role.nominative}", body=_letter(lines, sender, portal_url))

@@ -13,9 +13,11 @@ participation to its participant; an overdue road-map row
 and the school; a change of a teacher's registration (``scheduling.registration.changed``:
 confirmed, waiting, moved up, cancelled) to the teacher; a council meeting called
 (``applications.meeting.scheduled``) to each member of the council, and later the meeting's
-protocol (a generated ``council_protocol`` document) to the members invited to it. Each
-addressee hears on the channel and cadence they chose for the message's topic (see
-``domain/preferences.py``).
+protocol (a generated ``council_protocol`` document) to the members invited to it; a needs
+survey opened (``growth.survey.opened``) to each teacher asked to answer it; a tutor or
+mentor appointed (``growth.tutor.appointed``) to the tutor and to each teacher entrusted
+to them. Each addressee hears on the channel and cadence they chose for the message's
+topic (see ``domain/preferences.py``).
 ``applications.order.issued`` is not consumed: the order arrives as a document.
 """
 
@@ -40,6 +42,8 @@ from imc_contracts import (
     ROADMAP_ITEM_OVERDUE,
     SITE_EXPIRED,
     SITE_EXPIRING,
+    SURVEY_OPENED,
+    TUTOR_APPOINTED,
     Envelope,
     MessageType,
 )
@@ -64,6 +68,8 @@ ROUTES: tuple[tuple[MessageType[Any], Route], ...] = (
     (REGISTRATION_CHANGED, use_cases.queue_registration_email),
     (COUNCIL_MEETING_SCHEDULED, use_cases.queue_meeting_invitations),
     (LINK_ALERT, use_cases.queue_link_alert),
+    (SURVEY_OPENED, use_cases.queue_survey_invitations),
+    (TUTOR_APPOINTED, use_cases.queue_tutor_appointment),
 )
 """Message → the use case that queues its emails."""
 

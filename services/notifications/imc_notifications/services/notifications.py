@@ -31,6 +31,7 @@ from imc_contracts import (
     SiteExpired,
     SiteExpiring,
 )
+from imc_contracts.messages import SurveyOpened, TutorAppointed
 from imc_notifications.db.models import (
     CouncilMeeting,
     InboxItem,
@@ -217,9 +218,11 @@ async def _queue(
     topic: str,
     attachment_path: str | None = None,
     attachment_name: str | None = None,
+    link: str | None = None,
 ) -> list[Notification]:
     """Queue ``text`` to each addressee that has not had it for ``cause_id`` yet, on the
-    channel and cadence they chose for ``topic``; put it in their in-app inbox too.
+    channel and cadence they chose for ``topic``; put it in their in-app inbox too (its
+    link: ``link``, a page of the portal, else the portal itself).
 
     Returns the notifications to push now or later (not the muted or inbox-only ones).
     """
@@ -245,7 +248,7 @@ async def _queue(
                     topic=topic,
                     subject=text.subject,
                     body=text.body,
-                    link=letters.portal_url,
+                    link=link or letters.portal_url,
                     created_at=now,
                 )
             )
@@ -569,6 +572,68 @@ async def queue_link_alert(
     )
     cause = cause_key("link.alert", alert.district, envelope.id)
     return await _queue(session, cause, addressees, text, letters, topic="deadlines")
+
+
+async def queue_survey_invitations(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """Ask each teacher of a survey's target group to answer it in the portal (topic
+    «Профессиональное развитие»); the inbox item links the survey's page. Once per
+    survey and closing date: a survey reopened until a new date is announced again, a
+    repeated message with more recipients reaches only the new ones."""
+    survey: SurveyOpened = envelope.payload
+    addressees = unique_addressees([await _person(session, r.person_id) for r in survey.recipients])
+    text = texts.survey_opened(survey, portal_url=letters.portal_url, sender=letters.sender)
+    cause = cause_key("survey.opened", survey.survey_id, survey.closes_on)
+    return await _queue(
+        session,
+        cause,
+        addressees,
+        text,
+        letters,
+        topic="growth",
+        link=texts.survey_path(survey.survey_id),
+    )
+
+
+async def queue_tutor_appointment(
+    session: AsyncSession, envelope: Envelope[Any], letters: Letters
+) -> list[Notification]:
+    """Tell a tutor (педагог-тьютор) or mentor (наставник) which teachers were entrusted
+    to them, and each of those teachers who their tutor or mentor is (topic
+    «Профессиональное развитие»). The tutor hears again only when the list of teachers
+    changes; a teacher, only when the tutor does."""
+    appointed: TutorAppointed = envelope.payload
+    teacher_ids = sorted({str(t.person_id) for t in appointed.teachers})
+    tutor_cause = cause_key(
+        "tutor.appointed", appointed.assignment_id, "tutor", appointed.tutor_person_id, *teacher_ids
+    )
+    tutor_text = texts.tutor_appointed(
+        appointed, portal_url=letters.portal_url, sender=letters.sender
+    )
+    queued = await _queue(
+        session,
+        tutor_cause,
+        unique_addressees([await _person(session, appointed.tutor_person_id)]),
+        tutor_text,
+        letters,
+        topic="growth",
+    )
+    teachers = unique_addressees(
+        [
+            await _person(session, t.person_id)
+            for t in appointed.teachers
+            if t.person_id != appointed.tutor_person_id
+        ]
+    )
+    teacher_cause = cause_key(
+        "tutor.appointed", appointed.assignment_id, "teacher", appointed.tutor_person_id
+    )
+    teacher_text = texts.tutor_assigned_to_teacher(
+        appointed, portal_url=letters.portal_url, sender=letters.sender
+    )
+    queued += await _queue(session, teacher_cause, teachers, teacher_text, letters, topic="growth")
+    return queued
 
 
 async def list_notifications(session: AsyncSession) -> list[Notification]:
