@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import sqlalchemy as sa
 
 from imc_contracts import (
+    DEFICITS_SUMMARISED,
     EVENT_CHANGED,
     HEARTBEAT,
     PARTICIPATION_CHANGED,
@@ -368,4 +369,5 @@ def test_the_aggregator_binds_only_upward_crossings_on_imc_districts() -> None:
         PARTICIPATION_CHANGED.routing_key,
         PLAN_CHANGED.routing_key,
         HEARTBEAT.routing_key,
+        DEFICITS_SUMMARISED.routing_key,
     }

@@ -28,6 +28,7 @@ from imc_portal.api.auth import AuthController, session_cookie
 from imc_portal.api.certificates import CertificatesController
 from imc_portal.api.controllers import CentreController, DistrictController
 from imc_portal.api.council import CONTROLLERS as COUNCIL_CONTROLLERS
+from imc_portal.api.deficits import DeficitsController
 from imc_portal.api.events import EventsController
 from imc_portal.api.imports import ImportController
 from imc_portal.api.inbox import InboxController
@@ -212,6 +213,8 @@ def create_app(
     )
     controllers: list[Any] = [AuthController, HomeController, PublicController]
     controllers.append(CentreController if settings.is_centre else DistrictController)
+    if settings.is_centre:
+        controllers.append(DeficitsController)  # professional deficits (counts only)
     controllers.append(ApplicationsController)
     controllers += [EventsController, InboxController]  # events area (both modes)
     controllers += REGISTRY_CONTROLLERS

@@ -18,6 +18,7 @@ import httpx
 import msgspec
 import structlog
 
+from imc_portal.api.deficit_schemas import CentreDeficits
 from imc_portal.api.schemas import (
     Application,
     CentreEvent,
@@ -418,6 +419,14 @@ class FederationClient(BackendClient):
         }
         missing = unknown_district(district) if district else None
         return await self.get_json("/events", list[CentreEvent], params, missing=missing)
+
+    async def deficits(self, *, district: str | None = None) -> CentreDeficits:
+        """Teachers' professional deficits by district and by subject (counts only; the
+        centre's staff may read them); :class:`BackendNotFoundError` for an unknown
+        district."""
+        params = {"district": district} if district else None
+        missing = unknown_district(district) if district else None
+        return await self.get_json("/deficits", CentreDeficits, params, missing=missing)
 
     async def export(self, report: str, *, district: str | None = None) -> Download:
         """One of the aggregator's XLSX reports, streamed."""

@@ -29,6 +29,8 @@ class PortalSettings(ServiceSettings, frozen=True, kw_only=True):
     """Base URL of the documents service."""
     notifications_url: str = ""
     """Base URL of the notifications service."""
+    growth_url: str = ""
+    """Base URL of the growth service (needs surveys, deficits, routes, tutors)."""
     federation_url: str = ""
     """Base URL of the centre's aggregator, e.g. ``http://127.0.0.1:8101`` (centre mode)."""
     cookie_secure: bool = False

@@ -178,6 +178,7 @@ def nav_items(mode: str, visitor: Visitor | None) -> list[tuple[str, str, str]]:
             ("/centre", "dashboard", "Сводка по округам"),
             ("/events", "events", "Календарь мероприятий"),
             ("/sites", "sites", "Методические площадки"),
+            ("/deficits", "deficits", "Профессиональные дефициты"),
         ]
     # applications area: applications for a site status (not a teacher's business)
     if visitor.role is not Role.TEACHER:

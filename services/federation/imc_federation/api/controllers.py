@@ -1,14 +1,16 @@
 """Aggregator HTTP controllers: the centre's view across its districts."""
 
 from datetime import UTC, date, datetime
-from typing import cast
+from typing import Any, cast
 from urllib.parse import quote
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from imc_federation.api.schemas import (
     Dashboard,
+    Deficits,
     District,
     DistrictDashboard,
     Event,
@@ -19,9 +21,11 @@ from imc_federation.api.schemas import (
     ResyncIn,
     Site,
 )
+from imc_federation.domain import deficits as deficit_rules
 from imc_federation.domain.participation import GROUPINGS, Grouping
-from imc_federation.services import export, queries, resync
+from imc_federation.services import deficits, export, queries, resync
 from imc_federation.settings import FederationSettings
+from imc_shared.auth import ROLE_TITLES, current, roles
 from imc_shared.db import Database
 from imc_shared.errors import InvalidInput, NotFound
 from imc_shared.outbox import Outbox
@@ -102,6 +106,16 @@ class CentreController(Controller):
             database=database, settings=settings, by=cast(Grouping, by), district=district
         )
 
+    @get(
+        "/deficits",
+        summary="Professional deficits of teachers by district and subject (counts only)",
+        opt=roles(deficit_rules.READERS),
+    )
+    async def deficits(
+        self, database: Database, settings: FederationSettings, district: str | None = None
+    ) -> Deficits:
+        return await deficits.deficits(database=database, settings=settings, district=district)
+
     @get("/districts", summary="Federated districts")
     async def list_districts(
         self, database: Database, settings: FederationSettings
@@ -127,6 +141,7 @@ class CentreController(Controller):
     @get("/export/{filename:str}", summary="A table as XLSX: sites, events, plans, ...")
     async def export_table(
         self,
+        request: Request[Any, Any, Any],
         filename: str,
         database: Database,
         settings: FederationSettings,
@@ -134,6 +149,12 @@ class CentreController(Controller):
     ) -> Response[bytes]:
         if not filename.endswith(".xlsx"):
             raise NotFound(f"Отчёт «{filename}» не найден: выгрузка доступна в формате XLSX")
+        readers = export.find_report(filename.removesuffix(".xlsx")).readers
+        role = current(request).role
+        if readers is not None and role not in readers:
+            raise PermissionDeniedException(
+                f"Роль «{ROLE_TITLES[role]}» не даёт права на это действие"
+            )
         table = await export.export(
             database=database,
             settings=settings,

@@ -7,20 +7,29 @@ import msgspec
 
 from imc_federation.domain.views import (
     Dashboard,
+    DeficitLine,
+    Deficits,
+    DeficitTotals,
     District,
     DistrictDashboard,
+    DistrictDeficits,
     Event,
     Link,
     Participation,
     Person,
     Plan,
     Site,
+    SubjectDeficits,
 )
 
 __all__ = [
     "Dashboard",
+    "DeficitLine",
+    "DeficitTotals",
+    "Deficits",
     "District",
     "DistrictDashboard",
+    "DistrictDeficits",
     "Event",
     "Link",
     "Participation",
@@ -29,6 +38,7 @@ __all__ = [
     "ResyncAccepted",
     "ResyncIn",
     "Site",
+    "SubjectDeficits",
 ]
 
 

@@ -164,3 +164,40 @@ class Rejection(Base):
     """A redelivered refusal is recorded (and counted) once."""
     reason: Mapped[str] = mapped_column(sa.Text)
     rejected_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class CentreDeficitSummary(Base):
+    """A district's anonymous summary of its teachers' professional deficits: the
+    snapshot of the highest version received (counts only, no person)."""
+
+    __tablename__ = "centre_deficit_summaries"
+
+    district: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    version: Mapped[int]
+    as_of: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    """When the district's figures were taken."""
+    teachers_with_routes: Mapped[int]
+    """Teachers who have an individual educational route (ИОМ)."""
+    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    message_id: Mapped[UUID]
+
+
+class CentreDeficitCount(Base):
+    """One line of a district's summary: a competency (in a subject) with its counts."""
+
+    __tablename__ = "centre_deficit_counts"
+
+    district: Mapped[str] = mapped_column(
+        sa.ForeignKey("centre_deficit_summaries.district", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    """The line's place in the district's summary (1-based)."""
+    competency_code: Mapped[str] = mapped_column(sa.Text)
+    competency_title: Mapped[str] = mapped_column(sa.Text)
+    subject: Mapped[str] = mapped_column(sa.Text)
+    """Empty: the deficits belong to no one subject."""
+    open: Mapped[int]
+    closed: Mapped[int]
+    teachers: Mapped[int]
+    """Distinct teachers of the district with a deficit of this competency (and subject)."""

@@ -4,7 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from imc_federation.domain import views
+from imc_federation.domain import deficits, views
+from imc_shared.auth import Role
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,25 @@ class Report:
     title: str
     """The sheet's name and the file's name (without the district)."""
     columns: tuple[Column, ...]
+    readers: frozenset[Role] | None = None
+    """Who may download it; ``None``: whoever may read the centre."""
+
+
+@dataclass(frozen=True)
+class DeficitRow:
+    """One line of the deficits table: a competency in a subject of one district."""
+
+    district: views.DistrictDeficits
+    line: views.DeficitLine
+
+
+def deficit_rows(summary: views.Deficits) -> list[DeficitRow]:
+    """The lines of every district, district by district."""
+    return [DeficitRow(district, line) for district in summary.districts for line in district.lines]
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(100 * rate, 1)
 
 
 def _person(person: views.Person | None) -> str:
@@ -112,8 +132,24 @@ LINKS = Report(
         Column("Отклонено сообщений", 20, lambda k: k.rejected),
     ),
 )
+DEFICITS = Report(
+    "deficits",
+    "Профессиональные дефициты",
+    (
+        Column("Округ", 28, lambda r: r.district.name),
+        Column("Сведения на", 17, lambda r: r.district.as_of),
+        Column("Предмет", 24, lambda r: r.line.subject_title),
+        Column("Компетенция", 50, lambda r: r.line.competency_title),
+        Column("Открытых дефицитов", 18, lambda r: r.line.open),
+        Column("Закрытых дефицитов", 18, lambda r: r.line.closed),
+        Column("Доля закрытых, %", 16, lambda r: _percent(r.line.closure_rate)),
+        Column("Педагогов с дефицитом", 20, lambda r: r.line.teachers),
+        Column("Педагогов с ИОМ в округе", 22, lambda r: r.district.teachers_with_routes),
+    ),
+    readers=deficits.READERS,
+)
 REPORTS: Final[dict[str, Report]] = {
-    r.code: r for r in (SITES, EVENTS, PLANS, PARTICIPATION, LINKS)
+    r.code: r for r in (SITES, EVENTS, PLANS, PARTICIPATION, LINKS, DEFICITS)
 }
 
 

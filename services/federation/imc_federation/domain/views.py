@@ -244,3 +244,79 @@ class DistrictDashboard(msgspec.Struct, kw_only=True):
     participation_by_subject: list[SubjectParticipation]
     link: Link | None
     """``None`` for the centre itself."""
+
+
+class DeficitLine(msgspec.Struct, kw_only=True):
+    """A competency in a subject: open and closed deficits and the teachers who have one
+    (in one district, or summed over districts). Counts only, never a name."""
+
+    competency_code: str
+    competency_title: str
+    subject: str
+    """Empty: deficits found across subjects."""
+    subject_title: str
+    open: int
+    closed: int
+    closure_rate: float | None
+    """``closed / (open + closed)``, from 0 to 1; ``None`` when there are no deficits."""
+    teachers: int
+    """Distinct teachers with a deficit of this competency in this subject."""
+
+
+class DistrictDeficits(msgspec.Struct, kw_only=True):
+    """One district's summary as the centre last received it."""
+
+    code: str
+    name: str
+    reported: bool
+    """Whether the district has sent a summary at all (if not, every figure is 0)."""
+    version: int | None
+    as_of: datetime | None
+    """When the district took its figures."""
+    received_at: datetime | None
+    teachers_with_routes: int
+    """Teachers with an individual educational route (ИОМ)."""
+    open: int
+    closed: int
+    closure_rate: float | None
+    lines: list[DeficitLine]
+    """By subject (no subject last), then competency."""
+
+
+class SubjectDeficits(msgspec.Struct, kw_only=True):
+    """One subject across the districts: its competencies with the districts' sums.
+
+    No teacher count for the subject as a whole: one teacher may lack several
+    competencies, so the lines' teachers do not add up."""
+
+    subject: str
+    subject_title: str
+    open: int
+    closed: int
+    closure_rate: float | None
+    lines: list[DeficitLine]
+
+
+class DeficitTotals(msgspec.Struct, kw_only=True):
+    """Across the districts shown."""
+
+    districts: int
+    """Districts shown."""
+    districts_reported: int
+    """Of them, those that have sent a summary."""
+    teachers_with_routes: int
+    open: int
+    closed: int
+    closure_rate: float | None
+
+
+class Deficits(msgspec.Struct, kw_only=True):
+    """The centre's anonymous view of professional deficits: by district, by subject and
+    competency, and the totals. Only counts leave a district."""
+
+    districts: list[DistrictDeficits]
+    """Every federated district (those without a summary too), then any other that sent
+    one (the centre itself), by code."""
+    subjects: list[SubjectDeficits]
+    """By subject name, the lines with no subject last."""
+    totals: DeficitTotals

@@ -12,6 +12,7 @@ from faststream.rabbit import RabbitExchange
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from imc_contracts import (
+    DEFICITS_SUMMARISED,
     EVENT_CHANGED,
     HEARTBEAT,
     PARTICIPATION_CHANGED,
@@ -23,6 +24,7 @@ from imc_contracts import (
 from imc_contracts.federation import UPWARD
 from imc_federation.services.ingest import (
     Intake,
+    record_deficits_summary,
     record_event_change,
     record_heartbeat,
     record_participation_change,
@@ -40,6 +42,7 @@ FOLDS: dict[str, Fold] = {
     PARTICIPATION_CHANGED.routing_key: record_participation_change,
     PLAN_CHANGED.routing_key: record_plan_change,
     HEARTBEAT.routing_key: record_heartbeat,
+    DEFICITS_SUMMARISED.routing_key: record_deficits_summary,
 }
 """The use case that folds each upward message type into the read models."""
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from imc_federation.domain.reports import REPORTS, Report, file_name
-from imc_federation.services import queries
+from imc_federation.domain.reports import REPORTS, Report, deficit_rows, file_name
+from imc_federation.services import deficits, queries
 from imc_federation.settings import FederationSettings
 from imc_shared.db import Database
 from imc_shared.errors import NotFound
@@ -49,6 +49,10 @@ async def _rows(
     if report.code == "plans":
         return await queries.list_plans(
             database=database, settings=settings, now=now, district=district
+        )
+    if report.code == "deficits":
+        return deficit_rows(
+            await deficits.deficits(database=database, settings=settings, district=district)
         )
     if report.code == "participation":
         return await queries.participation(

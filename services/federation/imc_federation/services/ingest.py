@@ -29,7 +29,10 @@ from imc_contracts import (
     SiteStatusChanged,
 )
 from imc_contracts.envelope import new_message_id
+from imc_contracts.messages import DeficitsSummarised
 from imc_federation.db.models import (
+    CentreDeficitCount,
+    CentreDeficitSummary,
     CentreEvent,
     CentreParticipation,
     CentrePlan,
@@ -47,7 +50,9 @@ from imc_shared.outbox import Outbox
 
 log = structlog.get_logger(__name__)
 
-Owned = TypeVar("Owned", CentreSite, CentreEvent, CentreParticipation, CentrePlan)
+Owned = TypeVar(
+    "Owned", CentreSite, CentreEvent, CentreParticipation, CentrePlan, CentreDeficitSummary
+)
 
 
 def utc_now() -> datetime:
@@ -170,7 +175,7 @@ def _dialect(session: AsyncSession) -> Any:
 async def _owned(
     session: AsyncSession,
     model: type[Owned],
-    key: UUID,
+    key: UUID | str,
     envelope: Envelope[Any],
     delivery: Delivery,
     intake: Intake,
@@ -209,7 +214,7 @@ async def _take(
     delivery: Delivery,
     intake: Intake,
     model: type[Owned],
-    key: tuple[str, UUID],
+    key: tuple[str, UUID | str],
     version: int,
     values: dict[str, Any],
 ) -> Owned | None:
@@ -222,7 +227,7 @@ async def _take(
     if not _newer(version, envelope, row):
         return None
     if row is None:
-        row = model(**{name: ident}, district=envelope.district)
+        row = model(**{"district": envelope.district, name: ident})
         session.add(row)
     for field_name, value in values.items():
         setattr(row, field_name, value)
@@ -372,6 +377,51 @@ async def _replace_items(session: AsyncSession, change: PlanChanged) -> None:
             done_on=item.done_on,
         )
         for position, item in enumerate(change.items, start=1)
+    )
+
+
+async def record_deficits_summary(
+    session: AsyncSession, envelope: Envelope[Any], delivery: Delivery, *, intake: Intake
+) -> None:
+    """Keep a district's anonymous deficit summary at its highest version: a newer one
+    replaces all the lines of the one kept; an older or repeated one changes nothing.
+
+    The district is the one the message's link proves (checked on admission), so one
+    district can never overwrite another's figures."""
+    summary: DeficitsSummarised = envelope.payload
+    kept = await _take(
+        session,
+        envelope,
+        delivery,
+        intake,
+        CentreDeficitSummary,
+        ("district", envelope.district),
+        summary.version,
+        {"as_of": summary.as_of, "teachers_with_routes": summary.teachers_with_routes},
+    )
+    if kept is not None:
+        await _replace_deficit_counts(session, envelope.district, summary)
+
+
+async def _replace_deficit_counts(
+    session: AsyncSession, district: str, summary: DeficitsSummarised
+) -> None:
+    await session.flush()
+    await session.execute(
+        sa.delete(CentreDeficitCount).where(CentreDeficitCount.district == district)
+    )
+    session.add_all(
+        CentreDeficitCount(
+            district=district,
+            position=position,
+            competency_code=line.competency_code,
+            competency_title=line.competency_title,
+            subject=line.subject,
+            open=line.open,
+            closed=line.closed,
+            teachers=line.teachers,
+        )
+        for position, line in enumerate(summary.rows, start=1)
     )
 
 
