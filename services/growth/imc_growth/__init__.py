@@ -1,0 +1,1 @@
+"""Professional growth: needs monitoring, deficits, individual routes, tutors, transcripts."""

@@ -1,0 +1,1 @@
+"""Pure rules of professional growth: surveys, deficits, routes, transcripts."""

@@ -1,0 +1,1 @@
+"""Use cases of the growth service, each in one transaction."""
