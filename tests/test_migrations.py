@@ -11,7 +11,15 @@ from alembic.migration import MigrationContext
 from imc_shared.db import upgrade
 from imc_shared.tables import messaging_metadata
 
-MESSAGING = ["registry", "applications", "scheduling", "documents", "notifications", "federation"]
+MESSAGING = [
+    "registry",
+    "applications",
+    "scheduling",
+    "documents",
+    "notifications",
+    "federation",
+    "growth",
+]
 """Services that publish and consume messages: their databases hold the outbox and inbox."""
 SERVICES = [*MESSAGING, "portal"]
 """The portal keeps its accounts and sessions in a database of its own, without messages."""

@@ -69,6 +69,7 @@ def stack(
             "scheduling",
             "documents",
             "notifications",
+            "growth",
             "federation",
             "portal",
         ):

@@ -37,6 +37,7 @@ DISTRICT_SERVICES = (
     "scheduling",
     "documents",
     "notifications",
+    "growth",
     "portal",
 )
 CENTRE_SERVICES = (*DISTRICT_SERVICES, "federation")
@@ -317,6 +318,7 @@ def build_stack(
                     "IMC_CENTRE_UPSTREAM": centre_upstream,
                 },
                 "scheduling": {"IMC_CENTRE_UPSTREAM": centre_upstream},
+                "growth": {"IMC_CENTRE_UPSTREAM": centre_upstream},
             },
         )
         stack.districts.append(instance)
@@ -333,6 +335,7 @@ def build_stack(
         smtp=smtp,
         extra={
             "scheduling": {"IMC_INSTANCE_KIND": "centre", "IMC_DISTRICTS": districts_json},
+            "growth": {"IMC_INSTANCE_KIND": "centre"},
             "federation": {"IMC_DISTRICTS": districts_json},
         },
         services=CENTRE_SERVICES,
@@ -391,6 +394,11 @@ def _instance_services(
             "IMC_MAIL_FROM_NAME": spec.imc_name or spec.name,
             "IMC_DOCUMENTS_URL": urls["documents"],
             "IMC_PORTAL_URL": urls["portal"],
+        },
+        "growth": {
+            "IMC_DOCUMENTS_URL": urls["documents"],
+            "IMC_SIGNATORY_NAME": spec.signatory_name,
+            "IMC_SIGNATORY_POSITION": spec.signatory_position,
         },
         "portal": {
             "IMC_MODE": "district",

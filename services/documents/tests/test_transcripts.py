@@ -11,8 +11,9 @@ import io
 import zipfile
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
+import httpx
 import pytest
 from docx import Document as DocxDocument
 from litestar.di import Provide
@@ -37,10 +38,9 @@ from imc_documents.rendering.docx import render_docx
 from imc_documents.rendering.qr import qr_image
 from imc_documents.services.papers import PAPERS, PaperService, parse_data
 from imc_documents.settings import DocumentsSettings
-from imc_documents.templates import TEMPLATES_DIR
-from imc_documents.templates.build_templates import TEACHER_TRANSCRIPT
+from imc_documents.templates import TEACHER_TRANSCRIPT, TEMPLATES_DIR
 from imc_shared import testing
-from imc_shared.auth import Role
+from imc_shared.auth import SERVICE_KEY_ID, Role, ServiceAuth, TokenSigner
 from imc_shared.db import Database, migrate
 from imc_shared.errors import InvalidInput
 from imc_shared.http import create_http_app
@@ -561,9 +561,35 @@ async def test_transcript_renders_over_http_once_and_is_verifiable(
             "/documents/render", json=body, auth=testing.auth(DISTRICT, Role.TEACHER)
         )
         assert refused.status_code == 403
-        created = await client.post("/documents/render", json=body)
+        service_key = testing.keys()[SERVICE_KEY_ID][0]
+
+        def service(name: str) -> httpx.Auth:
+            return ServiceAuth(lambda: TokenSigner(service_key).service_token(name, DISTRICT))
+
+        other_service = await client.post(
+            "/documents/render", json=body, auth=service("scheduling")
+        )
+        assert other_service.status_code == 403
+        assert "не выпускает" in other_service.json()["message"]
+        other_paper = await client.post(
+            "/documents/render",
+            json={"template": "certificate", "data": {}},
+            auth=service("growth"),
+        )
+        assert other_paper.status_code == 403
+        created = await client.post("/documents/render", json=body, auth=service("growth"))
         assert created.status_code == 201, created.text
         doc = created.json()
+        own = await client.get(
+            f"/documents/{doc['id']}/file.docx",
+            auth=testing.auth(DISTRICT, Role.TEACHER, person_id=TEACHER),
+        )
+        assert own.status_code == 200
+        someone_elses = await client.get(
+            f"/documents/{doc['id']}/file.docx",
+            auth=testing.auth(DISTRICT, Role.TEACHER, person_id=uuid4()),
+        )
+        assert someone_elses.status_code == 403
         assert doc["kind"] == "teacher_transcript"
         assert doc["person_name"] == "Кузнецова Мария Ивановна"
         assert doc["title"] == (

@@ -49,6 +49,13 @@ DOWNLOAD_NAMES = {
 MAKERS = roles(STAFF, Role.COUNCIL_SECRETARY)
 """Who generates documents: the IMC's staff and the council's secretary (protocols,
 extracts)."""
+RENDERERS = roles(STAFF, Role.COUNCIL_SECRETARY, Role.SERVICE)
+"""Who renders a paper on request: the makers and, for the papers of
+:data:`SERVICE_PAPERS` only, the instance's services."""
+SERVICE_PAPERS = {"growth": frozenset({"teacher_transcript"})}
+"""The papers a service renders from data it owns, by service name: the growth service
+prints a teacher's record of development, which the teacher or their school asks for but
+may not write themselves (it is verifiable, so its hours must come from the records)."""
 OWN_ONLY = frozenset({"certificate", "internship_statement", "teacher_transcript"})
 """What a teacher may see and download: certificates, internship statements and the
 record of their development issued to them (by registry id)."""
@@ -181,9 +188,18 @@ class RenderController(Controller):
     @post(
         "/",
         summary="Render a certificate, statement or letter (once per source)",
-        opt=MAKERS,
+        opt=RENDERERS,
     )
-    async def create(self, data: RenderBody, papers: PaperService) -> Response[Document]:
+    async def create(
+        self, request: Request[Any, Any, Any], data: RenderBody, papers: PaperService
+    ) -> Response[Document]:
+        principal = current(request)
+        if principal.role == Role.SERVICE and data.template not in SERVICE_PAPERS.get(
+            principal.subject, frozenset()
+        ):
+            raise PermissionDeniedException(
+                f"Служба «{principal.subject}» не выпускает документ «{data.template}»"
+            )
         rendered = await papers.render(
             RenderRequest(
                 template=data.template,
