@@ -68,6 +68,7 @@ DISTRICT_SERVICES = (
     "scheduling",
     "documents",
     "notifications",
+    "growth",
     "portal",
 )
 # The centre is also the lead town's own IMC: a district's services plus the aggregator.
@@ -461,6 +462,19 @@ def test_compose_environment_is_valid_settings(stack: str) -> None:
             assert loaded.storage_dir == STORAGE_DIR
             assert loaded.registry_url == "http://registry:8000"
             assert loaded.issuer_table()
+        if imc_service == "growth":
+            # As scheduling: a district suggests the centre's inter-municipal events, taken
+            # only over the link from its upstream; the centre is their source.
+            assert loaded.instance_kind == stack
+            assert loaded.centre_upstream == example(stack).get("IMC_CENTRE_UPSTREAM", "")
+            assert loaded.time_zone == example(stack)["IMC_TIME_ZONE"]
+            # The transcript is rendered by the documents service and signed as the
+            # instance's orders and letters are.
+            assert loaded.documents_url == "http://documents:8000"
+            assert loaded.signatory_name == example(stack)["IMC_SIGNATORY_NAME"]
+            assert loaded.signatory_position == example(stack)["IMC_SIGNATORY_POSITION"]
+            assert loaded.storage_dir == STORAGE_DIR
+            assert loaded.max_upload_bytes == int(example(stack)["IMC_MAX_UPLOAD_BYTES"])
     portal = environment(resolved(stack)["services"]["portal"])
     assert portal["IMC_MODE"] == stack
 
@@ -483,8 +497,8 @@ def test_every_service_has_a_build_a_healthcheck_and_a_database(stack: str) -> N
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_stored_files_live_on_volumes(stack: str) -> None:
-    """Uploaded applications and generated documents survive re-creating a container;
-    no two services share a folder."""
+    """Uploaded applications, generated documents and teachers' uploaded evidence survive
+    re-creating a container; no two services share a folder."""
     config = resolved(stack)
     named = set(config.get("volumes") or {})
     sources: dict[str, str] = {}
@@ -493,10 +507,12 @@ def test_stored_files_live_on_volumes(stack: str) -> None:
         if folder is None:
             continue
         source = mounts(service).get(folder)
-        assert source in named, f"{stack}: {name} keeps {folder} off a named volume"
+        assert source is not None and source in named, (
+            f"{stack}: {name} keeps {folder} off a named volume"
+        )
         assert source not in sources, f"{stack}: {name} shares {source} with {sources[source]}"
         sources[source] = name
-    assert set(sources.values()) == {"applications", "documents"}
+    assert set(sources.values()) == {"applications", "documents", "growth"}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -908,7 +924,7 @@ def test_district_federates_the_centre_down() -> None:
     assert upstream["max-hops"] == 1
     assert urlsplit(upstream["uri"]).username == f"district-{env['IMC_DISTRICT']}"
     assert upstream_without_credentials(upstream["uri"]) == env["IMC_CENTRE_UPSTREAM"]
-    for service in ("scheduling", "registry"):
+    for service in ("scheduling", "registry", "growth"):
         assert environment(district[service])["IMC_CENTRE_UPSTREAM"] == env["IMC_CENTRE_UPSTREAM"]
     (policy,) = data["policies"]
     assert policy["definition"] == {"federation-upstream": render.CENTRE_UPSTREAM}
