@@ -324,6 +324,8 @@ def load_organisations(
             if organisation
         ]
         load_calendar(client, district["calendar"], teachers, level="municipal")
+        if "growth" in district:
+            load_growth(client, district["growth"], ids)
     centre = data["centre"]
     client = DistrictClient(endpoints[centre["code"]]["services"], auth(centre["code"]))
     registered[centre["code"]] = load_registry(client, centre)
@@ -391,6 +393,96 @@ def load_calendar(
             )
     if "plan" in calendar:
         load_plan(client, calendar["plan"])
+
+
+def current_school_year(today: date) -> str:
+    """«2026/2027» from September on, the previous one before."""
+    start = today.year if today.month >= 9 else today.year - 1
+    return f"{start}/{start + 1}"
+
+
+def load_growth(client: DistrictClient, spec: dict[str, Any], people: dict[str, str]) -> None:
+    """The district's professional growth, unless already there: the needs survey open
+    to every school, a mentor for a young teacher, and that teacher's route around a
+    deficit a methodist observed, with a course step."""
+    wanted = set(people.values())
+    wait_for(
+        "the growth service to learn the district's people",
+        lambda: wanted <= {t["person_id"] for t in client.call("GET", "growth", "/teachers")},
+    )
+    year = current_school_year(date.today())
+    survey = spec["survey"]
+    if survey["title"] not in {s["title"] for s in client.call("GET", "growth", "/surveys")}:
+        created = client.call(
+            "POST",
+            "growth",
+            "/surveys",
+            json={
+                "title": survey["title"],
+                "description": survey["description"],
+                "school_year": year,
+                "closes_on": (date.today() + timedelta(days=survey["closes_in_days"])).isoformat(),
+                "target": {"staff_groups": ["teacher", "administration"]},
+                "questions": survey["questions"],
+            },
+        )
+        client.call("POST", "growth", f"/surveys/{created['id']}/open", json={})
+    tutor = spec["tutor"]
+    assignments = client.call("GET", "growth", "/tutor-assignments")
+    if tutor["topic"] not in {a["topic"] for a in assignments}:
+        client.call(
+            "POST",
+            "growth",
+            "/tutor-assignments",
+            json={
+                "kind": tutor["kind"],
+                "tutor_person_id": people[tutor["tutor"]],
+                "teacher_ids": [people[name] for name in tutor["teachers"]],
+                "topic": tutor["topic"],
+                "starts_on": date.today().isoformat(),
+            },
+        )
+    route = spec["route"]
+    teacher = people[route["teacher"]]
+    if client.call("GET", "growth", "/routes", params={"person_id": teacher}):
+        return
+    deficit = client.call(
+        "POST",
+        "growth",
+        "/deficits",
+        json={
+            "person_id": teacher,
+            "competency_code": route["deficit"],
+            "subject": route["subject"],
+            "source": "observation",
+            "source_date": (date.today() - timedelta(days=7)).isoformat(),
+            "note": route["note"],
+        },
+    )
+    opened = client.call(
+        "POST", "growth", "/routes", json={"person_id": teacher, "school_year": year}
+    )
+    with_goal = client.call(
+        "POST",
+        "growth",
+        f"/routes/{opened['id']}/goals",
+        json={"title": route["goal"], "deficit_id": deficit["id"]},
+    )
+    goal = next(g for g in with_goal["goals"] if g["title"] == route["goal"])
+    course = route["course"]
+    client.call(
+        "POST",
+        "growth",
+        f"/routes/{opened['id']}/steps",
+        json={
+            "kind": "course",
+            "goal_id": goal["id"],
+            "title": course["title"],
+            "provider": course["provider"],
+            "hours": course["hours"],
+            "deadline": (date.today() + timedelta(days=60)).isoformat(),
+        },
+    )
 
 
 def load_plan(client: DistrictClient, spec: dict[str, Any]) -> None:
