@@ -34,6 +34,7 @@ _RESYNC = UUID("0192f5a0-0000-7000-8000-00000000000f")
 _SURVEY = UUID("0192f5a0-0000-7000-8000-000000000010")
 _ASSIGNMENT = UUID("0192f5a0-0000-7000-8000-000000000011")
 _TUTOR = UUID("0192f5a0-0000-7000-8000-000000000012")
+_RESOURCE = UUID("0192f5a0-0000-7000-8000-000000000013")
 _CORRELATION = UUID("0192f5a0-0000-7000-8000-0000000000c0")
 _LEADER = m.Leader(full_name="Иванова Ольга Петровна", position="заместитель директора по УВР")
 _CO_LEADER = m.Leader(full_name="Петрова Анна Сергеевна", position="методист МБУ ИМЦ УО")
@@ -43,6 +44,32 @@ _FULL_NAME = (
     "«Яйская средняя общеобразовательная школа № 1»"
 )
 _SHORT_NAME = "МБОУ «Яйская СОШ № 1»"
+
+_RESOURCE_PUBLISHED = m.ResourcePublished(
+    resource_id=_RESOURCE,
+    version=2,
+    title="Технологическая карта урока «Решение текстовых задач на движение»",
+    summary="Урок математики в 5 классе с заданиями на формирование математической грамотности.",
+    kind="lesson_plan",
+    subject="математика",
+    level="основное общее образование",
+    tags=("функциональная грамотность", "5 класс"),
+    licence="CC BY 4.0",
+    author_name="Карпенко Юлия Сергеевна",
+    organisation_name=_SHORT_NAME,
+    reviewed_by="Лаптева Светлана Николаевна, методист",
+    published_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+    text="Технологическая карта урока. Цель урока: научить решать задачи на движение.",
+    files=(
+        m.ResourceFile(
+            name="karta-uroka.txt",
+            media_type="text/plain",
+            size=12,
+            sha256="0b6a1a8e1c0f1f5e0f3d2c8e4a1b7d9e5f2c3a4b6d8e0f1a2b3c4d5e6f7a8b9c",
+            content=b"karta uroka\n",
+        ),
+    ),
+)
 
 PAYLOADS: dict[str, msgspec.Struct] = {
     m.ORGANISATION_UPSERTED.routing_key: m.OrganisationUpserted(
@@ -348,6 +375,18 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         topic="Подготовка обучающихся к ОГЭ по математике",
         starts_on=date(2026, 12, 1),
         ends_on=date(2027, 5, 31),
+    ),
+    m.RESOURCE_PUBLISHED.routing_key: _RESOURCE_PUBLISHED,
+    m.RESOURCE_WITHDRAWN.routing_key: m.ResourceWithdrawn(
+        resource_id=_RESOURCE, version=3, reason="Материал заменён новой редакцией"
+    ),
+    m.BANK_ENTRY_CHANGED.routing_key: m.BankEntryChanged(
+        resource_id=_RESOURCE,
+        version=2,
+        origin_district="yaya",
+        origin_district_name="Яйский муниципальный округ",
+        status="published",
+        resource=_RESOURCE_PUBLISHED,
     ),
     m.ATTENDANCE_RECORDED.routing_key: m.AttendanceRecorded(
         registration_id=_REGISTRATION,

@@ -14,6 +14,7 @@ from typing import Any
 
 from imc_contracts.envelope import MessageType
 from imc_contracts.messages import (
+    BANK_ENTRY_CHANGED,
     CENTRE_REGISTRATION_DECIDED,
     CENTRE_REGISTRATION_REQUESTED,
     DEFICITS_SUMMARISED,
@@ -21,6 +22,8 @@ from imc_contracts.messages import (
     HEARTBEAT,
     PARTICIPATION_CHANGED,
     PLAN_CHANGED,
+    RESOURCE_PUBLISHED,
+    RESOURCE_WITHDRAWN,
     RESYNC_REQUESTED,
     SITE_STATUS_CHANGED,
 )
@@ -52,6 +55,35 @@ _LEADERS = (
     "Руководитель и соруководитель площадки названы в приказе о присвоении статуса; "
     "межмуниципальный центр ведёт перечень площадок округов с их руководителями "
     "(002, раздел 8)."
+)
+
+_RESOURCE_FIELDS = (
+    "resource_id",
+    "version",
+    "title",
+    "summary",
+    "kind",
+    "subject",
+    "level",
+    "tags",
+    "licence",
+    "author_name",
+    "organisation_name",
+    "reviewed_by",
+    "published_at",
+    "text",
+    "files",
+    "files.name",
+    "files.media_type",
+    "files.size",
+    "files.sha256",
+    "files.content",
+)
+
+_AUTHOR = (
+    "Автор методического материала указывается при его распространении (авторство, "
+    "ст. 1265 ГК РФ); материал передаётся в банк центра только после экспертизы и с "
+    "согласия автора, выраженного при публикации."
 )
 
 UPWARD: tuple[Crossing, ...] = (
@@ -155,6 +187,12 @@ UPWARD: tuple[Crossing, ...] = (
     ),
     Crossing(HEARTBEAT, frozenset({"sequence", "interval_seconds", "outbox_backlog"})),
     Crossing(
+        RESOURCE_PUBLISHED,
+        frozenset(_RESOURCE_FIELDS),
+        personal={"author_name": _AUTHOR, "reviewed_by": _AUTHOR},
+    ),
+    Crossing(RESOURCE_WITHDRAWN, frozenset({"resource_id", "version", "reason"})),
+    Crossing(
         DEFICITS_SUMMARISED,
         frozenset(
             {
@@ -199,6 +237,22 @@ DOWNWARD: tuple[Crossing, ...] = (
     *(c for c in UPWARD if c.message in (EVENT_CHANGED, PLAN_CHANGED, SITE_STATUS_CHANGED)),
     Crossing(RESYNC_REQUESTED, frozenset({"request_id", "districts", "reason"})),
     Crossing(
+        BANK_ENTRY_CHANGED,
+        frozenset(
+            {
+                "resource_id",
+                "version",
+                "origin_district",
+                "origin_district_name",
+                "status",
+                "reason",
+                "resource",
+                *(f"resource.{name}" for name in _RESOURCE_FIELDS),
+            }
+        ),
+        personal={"resource.author_name": _AUTHOR, "resource.reviewed_by": _AUTHOR},
+    ),
+    Crossing(
         CENTRE_REGISTRATION_DECIDED,
         frozenset(
             {
@@ -214,7 +268,8 @@ DOWNWARD: tuple[Crossing, ...] = (
     ),
 )
 """Centre → districts over ``imc.centre``: the centre's inter-municipal events, its plan,
-its decisions on inter-municipal sites (002 §8.4–8.5), and requests to resync."""
+its decisions on inter-municipal sites (002 §8.4–8.5), its bank of best resources (002
+§2.5, §4.3), and requests to resync."""
 
 UPWARD_KEYS: frozenset[str] = frozenset(c.routing_key for c in UPWARD)
 DOWNWARD_KEYS: frozenset[str] = frozenset(c.routing_key for c in DOWNWARD)

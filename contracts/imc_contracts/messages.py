@@ -649,6 +649,70 @@ class TutorAppointed(msgspec.Struct, frozen=True, kw_only=True):
     ends_on: date | None = None
 
 
+ResourceKind = Literal[
+    "lesson_plan", "programme", "recording", "presentation", "site_results", "methodical", "other"
+]
+
+
+class ResourceFile(msgspec.Struct, frozen=True, kw_only=True):
+    """A file of a methodical resource, carried whole (the bank's upload limit keeps it
+    small): a district's bank has no other way to reach the centre's, and back."""
+
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    content: bytes
+    """The file itself (base64 in JSON)."""
+
+
+class ResourcePublished(msgspec.Struct, frozen=True, kw_only=True):
+    """A district published a reviewed methodical resource to the centre's bank of best
+    resources (seeds/002 §2.5, §4.2–4.3). Sent again whole with a higher version when it
+    changes."""
+
+    resource_id: UUID
+    version: int
+    title: str
+    summary: str
+    kind: ResourceKind
+    subject: str = ""
+    level: str = ""
+    """The level of education it is for, e.g. «основное общее образование»."""
+    tags: tuple[str, ...] = ()
+    licence: str
+    author_name: str
+    organisation_name: str = ""
+    reviewed_by: str = ""
+    """Who approved it for publication (a methodist or the council), as the district says."""
+    published_at: datetime
+    text: str = ""
+    """Its searchable text (extracted from the files), at most about 200,000 characters."""
+    files: tuple[ResourceFile, ...] = ()
+
+
+class ResourceWithdrawn(msgspec.Struct, frozen=True, kw_only=True):
+    """A district withdrew a resource from the centre's bank."""
+
+    resource_id: UUID
+    version: int
+    reason: str
+
+
+class BankEntryChanged(msgspec.Struct, frozen=True, kw_only=True):
+    """The centre's bank changed: a resource of one of its districts (or of the centre)
+    is published there, or withdrawn; every district keeps the centre's bank in step."""
+
+    resource_id: UUID
+    version: int
+    origin_district: str
+    origin_district_name: str
+    status: Literal["published", "withdrawn"]
+    resource: ResourcePublished | None = None
+    """The resource as published; None once withdrawn."""
+    reason: str = ""
+
+
 ORGANISATION_UPSERTED = MessageType(
     "registry.organisation.upserted",
     1,
@@ -832,6 +896,25 @@ TUTOR_APPOINTED = MessageType(
     "A tutor or mentor was appointed to teachers.",
 )
 
+RESOURCE_PUBLISHED = MessageType(
+    "resources.resource.published",
+    1,
+    ResourcePublished,
+    "A district published a reviewed resource to the centre's bank (crosses up).",
+)
+RESOURCE_WITHDRAWN = MessageType(
+    "resources.resource.withdrawn",
+    1,
+    ResourceWithdrawn,
+    "A district withdrew a resource from the centre's bank (crosses up).",
+)
+BANK_ENTRY_CHANGED = MessageType(
+    "resources.bank_entry.changed",
+    1,
+    BankEntryChanged,
+    "The centre's bank of best resources changed (crosses down to every district).",
+)
+
 ALL_MESSAGES: tuple[MessageType, ...] = (
     EVENT_REMINDER,
     ORGANISATION_UPSERTED,
@@ -862,5 +945,8 @@ ALL_MESSAGES: tuple[MessageType, ...] = (
     DEFICITS_SUMMARISED,
     SURVEY_OPENED,
     TUTOR_APPOINTED,
+    RESOURCE_PUBLISHED,
+    RESOURCE_WITHDRAWN,
+    BANK_ENTRY_CHANGED,
 )
 BY_ROUTING_KEY = {m.routing_key: m for m in ALL_MESSAGES}
