@@ -30,6 +30,7 @@ from imc_portal.api.controllers import CentreController, DistrictController
 from imc_portal.api.council import CONTROLLERS as COUNCIL_CONTROLLERS
 from imc_portal.api.deficits import DeficitsController
 from imc_portal.api.events import EventsController
+from imc_portal.api.growth import CONTROLLERS as GROWTH_CONTROLLERS
 from imc_portal.api.imports import ImportController
 from imc_portal.api.inbox import InboxController
 from imc_portal.api.pages import HomeController, PublicController
@@ -39,6 +40,7 @@ from imc_portal.clients import (
     ApplicationsClient,
     BackendClient,
     FederationClient,
+    GrowthClient,
     RegistryClient,
     SchedulingClient,
 )
@@ -149,6 +151,7 @@ class Backends:
         self.notifications = BackendClient(
             settings.notifications_url, title="Сервис уведомлений", **common
         )
+        self.growth = GrowthClient(settings.growth_url, **common)
         self.primary: BackendClient = self.federation if settings.is_centre else self.registry
 
     @property
@@ -160,6 +163,7 @@ class Backends:
             self.scheduling,
             self.documents,
             self.notifications,
+            self.growth,
         ]
 
     async def start(self) -> None:
@@ -221,6 +225,8 @@ def create_app(
     controllers += COUNCIL_CONTROLLERS
     controllers += [CertificatesController, PublicPlansController]  # certificates area
     controllers.append(ImportController)  # organisations import (both modes)
+    if not settings.is_centre:
+        controllers += GROWTH_CONTROLLERS  # growth area: the district's growth service
 
     async def start() -> None:
         await migrate(database.url, MIGRATIONS)
@@ -292,6 +298,7 @@ def create_app(
             "scheduling": Provide(_acting(backends.scheduling), sync_to_thread=False),
             "documents": Provide(_acting(backends.documents), sync_to_thread=False),
             "notifications": Provide(_acting(backends.notifications), sync_to_thread=False),
+            "growth": Provide(_acting(backends.growth), sync_to_thread=False),
         },
         openapi_config=OpenAPIConfig(
             title=f"Портал — {settings.instance_name}", version="0.1.0", path="/schema"

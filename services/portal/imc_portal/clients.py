@@ -19,6 +19,24 @@ import msgspec
 import structlog
 
 from imc_portal.api.deficit_schemas import CentreDeficits
+from imc_portal.api.growth_schemas import (
+    Assignment,
+    Competency,
+    Deficit,
+    GrowthEvent,
+    MySurvey,
+    Proposal,
+    Route,
+    RouteBrief,
+    Suggestions,
+    Survey,
+    SurveyComparison,
+    SurveyResponse,
+    SurveyResults,
+    Teacher,
+    Transcript,
+    Vocabulary,
+)
 from imc_portal.api.schemas import (
     Application,
     CentreEvent,
@@ -434,6 +452,152 @@ class FederationClient(BackendClient):
         missing = unknown_district(district) if district else unknown_report(report)
         return await self.download(
             f"/export/{quote(report, safe='')}.xlsx", params, missing=missing
+        )
+
+
+class GrowthClient(BackendClient):
+    """The growth service: needs surveys, deficits, individual routes, tutors, the record
+    of each teacher's development (growth area).
+
+    Its reads go through :meth:`read`, so that a refusal (a teacher and someone else's
+    route) reaches the page with the service's own Russian reason.
+    """
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("title", "Сервис профессионального развития")
+        super().__init__(base_url, **kwargs)
+
+    async def read(
+        self, path: str, type_: type[T], params: Params | None = None, *, missing: str = ""
+    ) -> T:
+        """``GET path`` decoded as ``type_``; the service's 404 becomes
+        :class:`BackendNotFoundError` (with ``missing`` or its own message), its other
+        refusals :class:`BackendRefusedError` with its message."""
+        try:
+            return await self.send("GET", path, type_, params=params)
+        except BackendRefusedError as refusal:
+            if refusal.status_code == 404:
+                raise BackendNotFoundError(missing or refusal.message) from refusal
+            raise
+
+    async def vocabulary(self) -> Vocabulary:
+        """Codes of the service and their Russian titles."""
+        return await self.read("/vocabulary", Vocabulary)
+
+    async def teachers(
+        self, *, organisation_id: UUID | None = None, subject: str | None = None
+    ) -> list[Teacher]:
+        """Teachers (a school representative: its own), by name."""
+        params = {
+            name: str(value)
+            for name, value in (("organisation_id", organisation_id), ("subject", subject))
+            if value
+        }
+        return await self.read("/teachers", list[Teacher], params or None)
+
+    async def events(self) -> list[GrowthEvent]:
+        """Upcoming events of the district and of the centre, not cancelled."""
+        return await self.read("/events", list[GrowthEvent])
+
+    async def competencies(self, *, active_only: bool = False) -> list[Competency]:
+        """The district's catalogue of competencies."""
+        params = {"active_only": "true"} if active_only else None
+        return await self.read("/competencies", list[Competency], params)
+
+    async def surveys(self, *, status: str | None = None) -> list[Survey]:
+        """Every survey (of one status if given)."""
+        return await self.read("/surveys", list[Survey], {"status": status} if status else None)
+
+    async def survey(self, survey_id: UUID) -> Survey:
+        """One survey (a teacher: one addressed to them)."""
+        return await self.read(f"/surveys/{survey_id}", Survey, missing="Анкета не найдена.")
+
+    async def my_surveys(self) -> list[MySurvey]:
+        """The surveys the teacher is asked to answer, with their answers so far."""
+        return await self.read("/surveys/mine", list[MySurvey])
+
+    async def results(self, survey_id: UUID) -> SurveyResults:
+        """Distributions of a survey's answers: district, schools, subjects."""
+        return await self.read(
+            f"/surveys/{survey_id}/results", SurveyResults, missing="Анкета не найдена."
+        )
+
+    async def comparison(self, survey_id: UUID) -> SurveyComparison:
+        """A repeated survey beside last year's."""
+        return await self.read(f"/surveys/{survey_id}/comparison", SurveyComparison)
+
+    async def proposals(self, survey_id: UUID) -> list[Proposal]:
+        """Deficits a closed survey's answers point to."""
+        return await self.read(f"/surveys/{survey_id}/deficit-proposals", list[Proposal])
+
+    async def response(self, survey_id: UUID) -> SurveyResponse | None:
+        """The teacher's own answers to a survey, if any."""
+        try:
+            return await self.read(f"/surveys/{survey_id}/response", SurveyResponse)
+        except BackendNotFoundError:
+            return None
+
+    async def deficits(self, **filters: str | UUID | None) -> list[Deficit]:
+        """Deficits (a teacher: own; a school: its teachers'), filtered by ``person_id``,
+        ``status``, ``competency``, ``subject``."""
+        params = {name: str(value) for name, value in filters.items() if value}
+        return await self.read("/deficits", list[Deficit], params or None)
+
+    async def deficit(self, deficit_id: UUID) -> Deficit:
+        """One deficit."""
+        return await self.read(f"/deficits/{deficit_id}", Deficit, missing="Дефицит не найден.")
+
+    async def suggestions(self, deficit_id: UUID) -> Suggestions:
+        """Upcoming events and sites for an open deficit."""
+        return await self.read(f"/deficits/{deficit_id}/suggestions", Suggestions)
+
+    async def routes(
+        self, *, person_id: UUID | None = None, school_year: str | None = None
+    ) -> list[RouteBrief]:
+        """Routes with their progress (a teacher: own; a school: its teachers')."""
+        params = {
+            name: str(value)
+            for name, value in (("person_id", person_id), ("school_year", school_year))
+            if value
+        }
+        return await self.read("/routes", list[RouteBrief], params or None)
+
+    async def route(self, route_id: UUID) -> Route:
+        """A route with its goals and steps."""
+        return await self.read(
+            f"/routes/{route_id}",
+            Route,
+            missing="Индивидуальный образовательный маршрут не найден.",
+        )
+
+    async def assignments(self, *, person_id: UUID | None = None) -> list[Assignment]:
+        """Appointments of tutors and mentors (a teacher: where they tutor or are
+        supported)."""
+        params = {"person_id": str(person_id)} if person_id else None
+        return await self.read("/tutor-assignments", list[Assignment], params)
+
+    async def assignment(self, assignment_id: UUID) -> Assignment:
+        """One appointment with its meetings."""
+        return await self.read(
+            f"/tutor-assignments/{assignment_id}",
+            Assignment,
+            missing="Назначение тьютора (наставника) не найдено.",
+        )
+
+    async def transcript(
+        self, person_id: UUID, *, date_from: date | None = None, date_to: date | None = None
+    ) -> Transcript:
+        """A teacher's record of professional development (over a period if given)."""
+        params = {
+            name: value.isoformat()
+            for name, value in (("date_from", date_from), ("date_to", date_to))
+            if value
+        }
+        return await self.read(
+            f"/people/{person_id}/transcript",
+            Transcript,
+            params or None,
+            missing="Педагог не найден.",
         )
 
 

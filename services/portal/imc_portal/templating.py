@@ -187,11 +187,28 @@ def nav_items(mode: str, visitor: Visitor | None) -> list[tuple[str, str, str]]:
     items += [("/organisations", "registry", "Реестр"), ("/documents", "documents", "Документы")]
     # events area: the calendar and the notifications, in both modes
     items += [("/calendar", "calendar", "Мероприятия"), ("/inbox", "inbox", "Уведомления")]
+    # growth area: professional development (the district's growth service)
+    if mode == "district":
+        items += growth_nav_items(visitor.role)
     # council area: meetings of the methodical council and the orders journal
     if visitor.role in STAFF | COUNCIL:
         items += [("/council", "council", "Методический совет"), ("/orders", "orders", "Приказы")]
     items.append(("/public", "public", "Открытый перечень"))
     return items
+
+
+def growth_nav_items(role: Role) -> list[tuple[str, str, str]]:
+    """The growth area's menu items for a role (district mode)."""
+    if role in STAFF:
+        return [("/growth", "growth", "Профессиональное развитие")]
+    if role is Role.TEACHER:
+        return [
+            ("/growth/surveys", "growth-surveys", "Мои анкеты"),
+            ("/growth/route", "growth-route", "Мой маршрут"),
+        ]
+    if role is Role.SCHOOL_REPRESENTATIVE:
+        return [("/growth/teachers", "growth", "Развитие педагогов")]
+    return []
 
 
 def make_environment(settings: PortalSettings) -> Environment:

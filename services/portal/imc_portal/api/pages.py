@@ -11,6 +11,7 @@ from litestar.response import Template
 from imc_portal.clients import (
     ApplicationsClient,
     BackendError,
+    GrowthClient,
     RegistryClient,
     SchedulingClient,
 )
@@ -34,6 +35,7 @@ class HomeController(Controller):
         settings: NamedDependency[PortalSettings],
         applications: NamedDependency[ApplicationsClient],
         scheduling: NamedDependency[SchedulingClient],
+        growth: NamedDependency[GrowthClient],
         clock: NamedDependency[Clock],
     ) -> Template:
         visitor = visitor_of(request)
@@ -47,6 +49,7 @@ class HomeController(Controller):
             now=now,
             today=today,
             centre=settings.is_centre,
+            growth=growth,
         )
         return Template(
             template_name="home.html",

@@ -12,7 +12,8 @@ from typing import Generic, TypeVar
 from uuid import UUID
 
 from imc_portal.api.schemas import Application, Meeting, Registration, ScheduledEvent
-from imc_portal.clients import ApplicationsClient, BackendError, SchedulingClient
+from imc_portal.clients import ApplicationsClient, BackendError, GrowthClient, SchedulingClient
+from imc_portal.services.growth_home import GrowthHome, growth_home, wants_block
 from imc_portal.services.sessions import Visitor
 from imc_shared.auth import COUNCIL, STAFF, Role
 
@@ -59,6 +60,8 @@ class Home:
     meeting: Block[Meeting | None] | None = None
     organisation_applications: Block[list[Application]] | None = None
     teacher_events: Block[list[EventWithRegistration]] | None = None
+    growth: Block[GrowthHome] | None = None
+    """growth area: surveys to answer, route steps due, certificates to approve."""
     centre_dashboard: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -113,6 +116,7 @@ async def home(
     now: datetime,
     today: date,
     centre: bool,
+    growth: GrowthClient | None = None,
 ) -> Home:
     """The blocks for ``visitor``'s role, read concurrently."""
     page = Home(centre_dashboard=centre and visitor.role in CENTRE_ROLES)
@@ -142,15 +146,22 @@ async def home(
                 "мероприятия не показаны. Обратитесь к администратору ИМЦ."
             )
         readings["teacher_events"] = lambda: teacher_events(scheduling, person, now)
+    if growth is not None and not centre and wants_block(visitor):
+        readings["growth"] = lambda: growth_home(visitor, growth, today)
     # A service the portal is not connected to (e.g. at the centre) has no block at all.
-    source = {
+    source: dict[str, ApplicationsClient | SchedulingClient | GrowthClient | None] = {
         "review": applications,
         "meeting": applications,
         "organisation_applications": applications,
         "events": scheduling,
         "teacher_events": scheduling,
+        "growth": growth,
     }
-    chosen = {name: read for name, read in readings.items() if source[name].configured}
+    chosen = {
+        name: read
+        for name, read in readings.items()
+        if (client := source[name]) is not None and client.configured
+    }
     results = await asyncio.gather(*(block(read()) for read in chosen.values()))
     for name, result in zip(chosen, results, strict=True):
         setattr(page, name, result)
