@@ -81,6 +81,9 @@ PAYLOADS: dict[str, msgspec.Struct] = {
         address="пгт Яя, ул. Школьная, 1",
         email="sosh1@yaya.example.ru",
         director_name="Смирнова Елена Викторовна",
+        low_results=False,
+        unfavourable_conditions=True,
+        resilient=False,
     ),
     m.APPLICATION_SUBMITTED.routing_key: m.ApplicationSubmitted(
         application_id=_APP,

@@ -51,6 +51,12 @@ class OrganisationUpserted(msgspec.Struct, frozen=True, kw_only=True):
     email: str
     director_name: str
     archived: bool = False
+    low_results: bool = False
+    """A school with low educational results (ШНОР, seeds/001): targeted help."""
+    unfavourable_conditions: bool = False
+    """A school working in unfavourable social conditions (seeds/001)."""
+    resilient: bool = False
+    """A resilient school (seeds/001)."""
 
 
 class PersonUpserted(msgspec.Struct, frozen=True, kw_only=True):

@@ -42,6 +42,9 @@ def announcement(organisation: Organisation) -> OrganisationUpserted:
         email=organisation.email,
         director_name=organisation.director_name,
         archived=organisation.archived,
+        low_results=organisation.low_results,
+        unfavourable_conditions=organisation.unfavourable_conditions,
+        resilient=organisation.resilient,
     )
 
 
