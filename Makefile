@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 PACKAGES := -p imc_contracts -p imc_shared -p imc_registry -p imc_applications \
-	-p imc_scheduling -p imc_documents -p imc_notifications -p imc_federation -p imc_growth \
+	-p imc_scheduling -p imc_documents -p imc_notifications -p imc_federation -p imc_growth -p imc_analytics -p imc_resources \
 	-p imc_portal -p imc_local
 
 .PHONY: install run flow test test-fast lint format bench up up-centre clean

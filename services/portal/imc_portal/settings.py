@@ -31,6 +31,10 @@ class PortalSettings(ServiceSettings, frozen=True, kw_only=True):
     """Base URL of the notifications service."""
     growth_url: str = ""
     """Base URL of the growth service (needs surveys, deficits, routes, tutors)."""
+    analytics_url: str = ""
+    """Base URL of the analytics service (state exam results and their analysis)."""
+    resources_url: str = ""
+    """Base URL of the resources service (the bank of best methodical resources)."""
     federation_url: str = ""
     """Base URL of the centre's aggregator, e.g. ``http://127.0.0.1:8101`` (centre mode)."""
     cookie_secure: bool = False

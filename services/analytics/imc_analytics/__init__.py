@@ -1,0 +1,1 @@
+"""Analysis of state exam results (ГИА): problems, causes, recommendations."""

@@ -1,0 +1,1 @@
+"""The bank of best methodical resources, shared across districts through the centre."""

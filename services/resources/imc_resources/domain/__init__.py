@@ -1,0 +1,1 @@
+"""Pure rules of the resource bank: vocabulary, statuses, files, search terms, access."""

@@ -1,0 +1,1 @@
+"""Message subscribers of the resources service."""

@@ -1,0 +1,1 @@
+"""Use cases of the resource bank (they own the transaction)."""
