@@ -64,6 +64,8 @@ SERVICES = (
     "documents",
     "notifications",
     "growth",
+    "analytics",
+    "resources",
     "federation",
 )
 GATE = (401, 403)
@@ -134,6 +136,28 @@ def _settings(service: str, database_url: str, base: Path) -> Any:
             database_url=database_url,
             storage_dir=str(base / "files"),
             documents_url="http://127.0.0.1:9",
+            **keys,
+        )
+    if service == "analytics":
+        from imc_analytics.settings import AnalyticsSettings
+
+        return AnalyticsSettings(
+            service=service,
+            district=DISTRICT,
+            database_url=database_url,
+            documents_url="http://127.0.0.1:9",
+            scheduling_url="http://127.0.0.1:9",
+            growth_url="http://127.0.0.1:9",
+            **keys,
+        )
+    if service == "resources":
+        from imc_resources.settings import ResourcesSettings
+
+        return ResourcesSettings(
+            service=service,
+            district=DISTRICT,
+            database_url=database_url,
+            storage_dir=str(base / "files"),
             **keys,
         )
     from imc_federation.settings import FederationSettings
@@ -556,6 +580,28 @@ EXPECTED: list[tuple[str, Role, str, str, str]] = [
     ("growth", Role.TEACHER, "POST", "/tutor-assignments", REFUSED),
     ("growth", Role.TEACHER, "GET", "/competencies", ADMITTED),
     ("growth", Role.TEACHER, "POST", "/competencies", REFUSED),
+    # analytics: exam results are for the IMC's staff; no ranking of schools for anyone else
+    ("analytics", Role.METHODIST, "GET", "/analysis", ADMITTED),
+    ("analytics", Role.TEACHER, "GET", "/analysis", REFUSED),
+    ("analytics", Role.SCHOOL_REPRESENTATIVE, "GET", "/analysis", REFUSED),
+    ("analytics", Role.COUNCIL_MEMBER, "GET", "/schools", REFUSED),
+    ("analytics", Role.TEACHER, "POST", "/results/import", REFUSED),
+    ("analytics", Role.SCHOOL_REPRESENTATIVE, "GET", "/analysis/low-results", REFUSED),
+    # resources: everyone reads and searches; staff review and share
+    ("resources", Role.TEACHER, "GET", "/search", ADMITTED),
+    ("resources", Role.COUNCIL_MEMBER, "GET", "/bank", ADMITTED),
+    ("resources", Role.TEACHER, "POST", "/resources", ADMITTED),
+    ("resources", Role.COUNCIL_MEMBER, "POST", "/resources", REFUSED),
+    ("resources", Role.TEACHER, "POST", "/resources/{resource_id:uuid}/approve", REFUSED),
+    ("resources", Role.TEACHER, "POST", "/resources/{resource_id:uuid}/share", REFUSED),
+    (
+        "resources",
+        Role.SCHOOL_REPRESENTATIVE,
+        "POST",
+        "/resources/{resource_id:uuid}/share",
+        REFUSED,
+    ),
+    ("resources", Role.METHODIST, "POST", "/resources/{resource_id:uuid}/share", ADMITTED),
     ("documents", Role.COUNCIL_SECRETARY, "POST", "/documents/render", ADMITTED),
     ("documents", Role.METHODIST, "POST", "/documents/render", ADMITTED),
     ("documents", Role.TEACHER, "POST", "/documents/render", REFUSED),

@@ -19,6 +19,8 @@ MESSAGING = [
     "notifications",
     "federation",
     "growth",
+    "analytics",
+    "resources",
 ]
 """Services that publish and consume messages: their databases hold the outbox and inbox."""
 SERVICES = [*MESSAGING, "portal"]

@@ -70,6 +70,8 @@ def stack(
             "documents",
             "notifications",
             "growth",
+            "analytics",
+            "resources",
             "federation",
             "portal",
         ):

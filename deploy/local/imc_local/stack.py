@@ -38,6 +38,8 @@ DISTRICT_SERVICES = (
     "documents",
     "notifications",
     "growth",
+    "analytics",
+    "resources",
     "portal",
 )
 CENTRE_SERVICES = (*DISTRICT_SERVICES, "federation")
@@ -319,6 +321,7 @@ def build_stack(
                 },
                 "scheduling": {"IMC_CENTRE_UPSTREAM": centre_upstream},
                 "growth": {"IMC_CENTRE_UPSTREAM": centre_upstream},
+                "resources": {"IMC_CENTRE_UPSTREAM": centre_upstream},
             },
         )
         stack.districts.append(instance)
@@ -336,6 +339,8 @@ def build_stack(
         extra={
             "scheduling": {"IMC_INSTANCE_KIND": "centre", "IMC_DISTRICTS": districts_json},
             "growth": {"IMC_INSTANCE_KIND": "centre"},
+            "analytics": {"IMC_INSTANCE_KIND": "centre", "IMC_DISTRICTS": districts_json},
+            "resources": {"IMC_INSTANCE_KIND": "centre", "IMC_DISTRICTS": districts_json},
             "federation": {"IMC_DISTRICTS": districts_json},
         },
         services=CENTRE_SERVICES,
@@ -399,6 +404,14 @@ def _instance_services(
             "IMC_DOCUMENTS_URL": urls["documents"],
             "IMC_SIGNATORY_NAME": spec.signatory_name,
             "IMC_SIGNATORY_POSITION": spec.signatory_position,
+        },
+        "analytics": {
+            "IMC_DOCUMENTS_URL": urls["documents"],
+            "IMC_SCHEDULING_URL": urls["scheduling"],
+            "IMC_GROWTH_URL": urls["growth"],
+            "IMC_SIGNATORY_NAME": spec.signatory_name,
+            "IMC_SIGNATORY_POSITION": spec.signatory_position,
+            "IMC_ORGANISER_NAME": spec.imc_name or spec.name,
         },
         "portal": {
             "IMC_MODE": "district",
