@@ -8,17 +8,18 @@ First edit ``deploy/compose/centre.env``: to add, put the district into
 ``RABBITMQ_DISTRICT_PASSWORD_<CODE>``; to remove, take all three out. Then:
 
 add     1. re-renders ``rabbitmq/centre.definitions.json`` (a reboot keeps the link);
-        2. ``docker compose ... up -d federation scheduling portal``: the aggregator and
-           the centre's scheduling (which takes a district's registrations only over its
-           link) are recreated with the new ``IMC_DISTRICTS`` and know the district
-           before its first message;
+        2. ``docker compose ... up -d federation scheduling analytics resources portal``:
+           the aggregator, the centre's scheduling (which takes a district's
+           registrations only over its link), analytics and the resource bank are
+           recreated with the new ``IMC_DISTRICTS`` and know the district before its
+           first message;
         3. creates the district's account ``district-<code>`` live (its downward link);
         4. adds the upstream live (``imc_local.links.add_link``): the link starts at once.
 remove  1. clears the upstream live (``imc_local.links.remove_link``; the centre keeps the
            district's history) and deletes the account ``district-<code>``;
         2. re-renders the definitions file;
-        3. ``docker compose ... up -d federation scheduling portal`` with the new
-           ``IMC_DISTRICTS``.
+        3. ``docker compose ... up -d federation scheduling analytics resources portal``
+           with the new ``IMC_DISTRICTS``.
 
 The broker is never restarted: ``rabbitmqctl`` runs in its container
 (``docker compose ... exec -T rabbitmq rabbitmqctl``). ``--compose`` says how to run
@@ -51,7 +52,7 @@ from imc_local.links import add_link, remove_link  # noqa: E402
 COMPOSE_FILE = HERE / "centre.yml"
 DEFAULT_ENV_FILE = render.DEFAULT_ENV_FILES["centre"]
 DEFAULT_OUTPUT = render.DEFAULT_OUTPUTS["centre"]
-RECREATED = ("federation", "scheduling", "portal")
+RECREATED = ("federation", "scheduling", "analytics", "resources", "portal")
 """Services recreated so that they load the new ``IMC_DISTRICTS`` (and the portal, which
 waits for the aggregator)."""
 HIDDEN = "********"

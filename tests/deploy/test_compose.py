@@ -69,6 +69,8 @@ DISTRICT_SERVICES = (
     "documents",
     "notifications",
     "growth",
+    "analytics",
+    "resources",
     "portal",
 )
 # The centre is also the lead town's own IMC: a district's services plus the aggregator.
@@ -91,6 +93,9 @@ NO_VALIDATOR = (
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 SERVICE_URLS = {f"IMC_{name.upper()}_URL": name for name in ALL_SERVICES if name != "portal"}
 """The variables that tell one service (above all the portal) where another listens."""
+RABBITMQ_MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+"""RabbitMQ 3.x's default ``max_message_size`` (the compose images are 3.12/3.13; 4.x
+lowered it to 16 MiB)."""
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -475,6 +480,41 @@ def test_compose_environment_is_valid_settings(stack: str) -> None:
             assert loaded.signatory_position == example(stack)["IMC_SIGNATORY_POSITION"]
             assert loaded.storage_dir == STORAGE_DIR
             assert loaded.max_upload_bytes == int(example(stack)["IMC_MAX_UPLOAD_BYTES"])
+        if imc_service == "analytics":
+            # The centre's file names the district of each school (IMC_DISTRICTS, as the
+            # aggregator reads it); a district knows only itself.
+            assert loaded.instance_kind == stack
+            assert set(loaded.district_map()) == set(
+                json.loads(example(stack).get("IMC_DISTRICTS", "{}"))
+            )
+            assert loaded.time_zone == example(stack)["IMC_TIME_ZONE"]
+            # A problem becomes a seminar in scheduling, deficits in growth; the note is
+            # rendered by documents and signed as the instance's orders and letters are.
+            assert loaded.documents_url == "http://documents:8000"
+            assert loaded.scheduling_url == "http://scheduling:8000"
+            assert loaded.growth_url == "http://growth:8000"
+            assert loaded.signatory_name == example(stack)["IMC_SIGNATORY_NAME"]
+            assert loaded.signatory_position == example(stack)["IMC_SIGNATORY_POSITION"]
+            assert loaded.organiser_name == example(stack)["IMC_AUTHORITY"]
+            # The env file's upload limit is applications' and growth's (10 MiB): a
+            # results file keeps analytics' own limit.
+            assert "IMC_MAX_UPLOAD_BYTES" not in env
+        if imc_service == "resources":
+            # As scheduling: a district keeps the centre's bank, taken only over the link
+            # from its upstream; the centre takes a district's publication only over
+            # that district's link.
+            assert loaded.instance_kind == stack
+            assert loaded.centre_upstream == example(stack).get("IMC_CENTRE_UPSTREAM", "")
+            assert loaded.takes_centre_events is (stack == "district")
+            assert set(loaded.district_map()) == set(
+                json.loads(example(stack).get("IMC_DISTRICTS", "{}"))
+            )
+            assert loaded.storage_dir == STORAGE_DIR
+            # A shared resource carries its files, base64-encoded, inside one message:
+            # it must fit under the brokers' max_message_size with room to spare.
+            assert loaded.max_share_bytes == int(example(stack)["IMC_MAX_SHARE_BYTES"])
+            encoded = 4 * -(-loaded.max_share_bytes // 3)
+            assert encoded + 4 * 1024 * 1024 < RABBITMQ_MAX_MESSAGE_BYTES
     portal = environment(resolved(stack)["services"]["portal"])
     assert portal["IMC_MODE"] == stack
 
@@ -497,8 +537,9 @@ def test_every_service_has_a_build_a_healthcheck_and_a_database(stack: str) -> N
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_stored_files_live_on_volumes(stack: str) -> None:
-    """Uploaded applications, generated documents and teachers' uploaded evidence survive
-    re-creating a container; no two services share a folder."""
+    """Uploaded applications, generated documents, teachers' uploaded evidence and the
+    files of methodical resources survive re-creating a container; no two services share
+    a folder."""
     config = resolved(stack)
     named = set(config.get("volumes") or {})
     sources: dict[str, str] = {}
@@ -512,7 +553,7 @@ def test_stored_files_live_on_volumes(stack: str) -> None:
         )
         assert source not in sources, f"{stack}: {name} shares {source} with {sources[source]}"
         sources[source] = name
-    assert set(sources.values()) == {"applications", "documents", "growth"}
+    assert set(sources.values()) == {"applications", "documents", "growth", "resources"}
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -924,7 +965,7 @@ def test_district_federates_the_centre_down() -> None:
     assert upstream["max-hops"] == 1
     assert urlsplit(upstream["uri"]).username == f"district-{env['IMC_DISTRICT']}"
     assert upstream_without_credentials(upstream["uri"]) == env["IMC_CENTRE_UPSTREAM"]
-    for service in ("scheduling", "registry", "growth"):
+    for service in ("scheduling", "registry", "growth", "resources"):
         assert environment(district[service])["IMC_CENTRE_UPSTREAM"] == env["IMC_CENTRE_UPSTREAM"]
     (policy,) = data["policies"]
     assert policy["definition"] == {"federation-upstream": render.CENTRE_UPSTREAM}
@@ -1259,13 +1300,16 @@ def rabbitmqctl_calls(lines: list[str], prefix: list[str]) -> list[list[str]]:
 
 def test_link_district_recreates_every_service_that_reads_the_districts() -> None:
     """A district added or removed must be known to every centre service that reads
-    IMC_DISTRICTS (the aggregator, scheduling of registrations), and nothing else is
-    recreated but the portal in front of the aggregator."""
+    IMC_DISTRICTS (the aggregator, scheduling of registrations, analytics naming the
+    district of a school, resources taking a district's publication), and nothing else
+    is recreated but the portal in front of the aggregator."""
     services = raw("centre")["services"]
     readers = {
         name for name, s in services.items() if "IMC_DISTRICTS" in (s.get("environment") or {})
     }
-    assert readers == {"federation", "scheduling"}
+    assert readers == {"federation", "scheduling", "analytics", "resources"}
+    missing = readers - set(link.RECREATED)
+    assert not missing, f"link_district.py does not recreate {sorted(missing)}"
     assert set(link.RECREATED) == readers | {"portal"}
     assert all(name in services for name in link.RECREATED)
 
