@@ -326,6 +326,10 @@ def load_organisations(
         load_calendar(client, district["calendar"], teachers, level="municipal")
         if "growth" in district:
             load_growth(client, district["growth"], ids)
+        if "exam_results" in district:
+            load_exam_results(client, district["exam_results"])
+        for resource in district.get("resources", []):
+            load_resource(client, resource, ids)
     centre = data["centre"]
     client = DistrictClient(endpoints[centre["code"]]["services"], auth(centre["code"]))
     registered[centre["code"]] = load_registry(client, centre)
@@ -483,6 +487,65 @@ def load_growth(client: DistrictClient, spec: dict[str, Any], people: dict[str, 
             "deadline": (date.today() + timedelta(days=60)).isoformat(),
         },
     )
+
+
+def exam_results_csv(spec: dict[str, Any]) -> bytes:
+    """The demo's results by task, as a regional centre publishes them (CSV, cp1251)."""
+    lines = [
+        "Наименование ОО;Экзамен;Предмет;Год;Номер задания;Элемент содержания;"
+        "Максимальный балл;Средний процент выполнения;Число участников"
+    ]
+    for year_index, year in enumerate(spec["years"]):
+        for school_index, (school, participants) in enumerate(spec["schools"].items()):
+            for task in spec["tasks"]:
+                percent = task["percent"][school_index][year_index]
+                row = (school, spec["exam"], spec["subject"], year, task["task"], task["element"])
+                lines.append(";".join(map(str, (*row, task["max"], percent, participants))))
+    return ("\n".join(lines) + "\n").encode("cp1251")
+
+
+def load_exam_results(client: DistrictClient, spec: dict[str, Any]) -> None:
+    """Import the demo's exam results, unless some are already there."""
+    if client.call("GET", "analytics", "/results/available"):
+        return
+    upload = {"file": ("oge-matematika.csv", exam_results_csv(spec), "text/csv")}
+    checked = client.call("POST", "analytics", "/results/import", files=upload)
+    if not checked["clean"]:
+        raise FlowError(f"the demo's exam results do not pass the check: {checked['errors']}")
+    client.call("POST", "analytics", "/results/import", params={"dry_run": "false"}, files=upload)
+
+
+def load_resource(client: DistrictClient, spec: dict[str, Any], people: dict[str, str]) -> None:
+    """A reviewed resource of the district's bank, passed to the centre's bank when the
+    spec says so (unless one of the same title is there)."""
+    if spec["title"] in {r["title"] for r in client.call("GET", "resources", "/resources")}:
+        return
+    author = people[spec["author"]]
+    wait_for(
+        "the bank to learn the district's people",
+        lambda: author in {p["person_id"] for p in client.call("GET", "resources", "/people")},
+    )
+    fields = ("title", "kind", "licence", "summary", "subject", "level", "tags")
+    draft = client.call(
+        "POST",
+        "resources",
+        "/resources",
+        json={**{key: spec[key] for key in fields}, "author_person_id": author},
+    )
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    content = application_document(spec["title"], spec["text"])
+    path = f"/resources/{draft['id']}"
+    uploaded = client.call(
+        "POST", "resources", path + "/files", files={"file": ("material.docx", content, mime)}
+    )
+    submitted = client.call(
+        "POST", "resources", path + "/submit", json={"version": uploaded["version"]}
+    )
+    approved = client.call(
+        "POST", "resources", path + "/approve", json={"version": submitted["version"]}
+    )
+    if spec.get("share"):
+        client.call("POST", "resources", path + "/share", json={"version": approved["version"]})
 
 
 def load_plan(client: DistrictClient, spec: dict[str, Any]) -> None:
