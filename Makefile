@@ -32,11 +32,12 @@ format:
 	uv run ruff check --fix .
 	uv run ruff format .
 
-bench:  ## speed as ratios in the same run: messaging and federation against raw aio-pika; 500 certificates against a cold converter per document; a request with a token against an open one
+bench:  ## speed as ratios in the same run: messaging and federation against raw aio-pika; 500 certificates against a cold converter per document; a request with a token against an open one; consumers back after a broker fault
 	uv run python -m imc_local.bench
 	uv run python -m imc_local.bench_federation
 	uv run python -m imc_local.bench_documents 500 --naive-sample 20
 	uv run python -m imc_local.bench_auth 2000
+	uv run python -m imc_local.bench_recovery
 
 up:  ## one district with docker compose (.env from deploy/compose/district.env.example)
 	docker compose up -d

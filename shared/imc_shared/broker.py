@@ -32,10 +32,22 @@ CENTRE = RabbitExchange(names.CENTRE_EXCHANGE, type=ExchangeType.TOPIC, durable=
 EXCHANGES = {e.name: e for e in (EVENTS, UNROUTABLE, DEAD_LETTERS, DISTRICTS, CENTRE)}
 
 
-def make_broker(url: str, *, prefetch: int = 16) -> RabbitBroker:
-    """A RabbitBroker with msgspec serialization, publisher confirms and raising returns."""
+RECONNECT_SECONDS = 1.0
+"""Pause between reconnect attempts (aio-pika's default is 5 s): consumers return within
+about this long of the broker accepting connections again."""
+
+
+def make_broker(
+    url: str, *, prefetch: int = 16, reconnect_interval: float = RECONNECT_SECONDS
+) -> RabbitBroker:
+    """A RabbitBroker with msgspec serialization, publisher confirms and raising returns.
+
+    Its robust connection reconnects every ``reconnect_interval`` seconds while the
+    broker is away and restores channels, queues, bindings and consumers.
+    """
     return RabbitBroker(
         url,
+        reconnect_interval=reconnect_interval,
         serializer=MsgSpecSerializer(),
         default_channel=Channel(
             publisher_confirms=True, on_return_raises=True, prefetch_count=prefetch

@@ -2,7 +2,8 @@
 
 A service builds one :class:`Runtime`, subscribes its handlers, and asks for its HTTP
 app; start-up migrates the database, connects the broker, declares the topology, starts
-the consumers and the outbox relay, in that order.
+the consumers (and their watchdog) and the outbox relay, in that order. ``/ready`` is
+false while any of the service's queues lacks this process's consumer.
 """
 
 from collections.abc import Sequence
@@ -75,6 +76,7 @@ class Runtime:
         await declare_topology(self.broker)
         await self.consumers.declare_dead_letter_queues()
         await self.broker.start()
+        self.consumers.watchdog.start()
         for worker in self.workers:
             worker.start()
         self.started = True
@@ -84,12 +86,17 @@ class Runtime:
         """Stop relaying and consuming; close connections."""
         for worker in reversed(self.workers):
             await worker.stop()
+        await self.consumers.watchdog.stop()
         await self.broker.stop()
         await self.database.dispose()
         log.info("service stopped")
 
     async def readiness(self) -> dict[str, Any]:
-        """What ``/ready`` reports: database, broker, outbox backlog, consumers."""
+        """What ``/ready`` reports: database, broker, outbox backlog, consumers.
+
+        Ready needs the database, the broker connection and, on every subscribed queue,
+        this process's consumer (``consumers.subscriptions`` gives each queue's state).
+        """
         checks: dict[str, Any] = {}
         try:
             await self.database.ping()
@@ -102,13 +109,17 @@ class Runtime:
             checks["outbox_backlog"] = await self.relay.backlog()
         except Exception:
             checks["outbox_backlog"] = None
+        consuming, subscriptions = await self.consumers.health()
+        consuming = consuming and self.started
         checks["consumers"] = {
             "queues": self.consumers.queues,
+            "consuming": consuming,
             "handled": self.consumers.stats.handled,
             "duplicates": self.consumers.stats.duplicates,
             "dead_lettered": self.consumers.stats.dead_lettered,
+            "subscriptions": subscriptions,
         }
-        checks["ready"] = checks["database"] == "ok" and broker_ok
+        checks["ready"] = checks["database"] == "ok" and broker_ok and consuming
         return checks
 
     def http_app(
