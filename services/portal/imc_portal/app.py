@@ -23,6 +23,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.response import Redirect, Response, Template
 from litestar.static_files import create_static_files_router
 
+from imc_portal.api.analytics import CONTROLLERS as ANALYTICS_CONTROLLERS
 from imc_portal.api.applications import ApplicationsController
 from imc_portal.api.auth import AuthController, session_cookie
 from imc_portal.api.certificates import CertificatesController
@@ -36,12 +37,15 @@ from imc_portal.api.inbox import InboxController
 from imc_portal.api.pages import HomeController, PublicController
 from imc_portal.api.public_plans import PublicPlansController
 from imc_portal.api.registry import CONTROLLERS as REGISTRY_CONTROLLERS
+from imc_portal.api.resources import CONTROLLERS as RESOURCES_CONTROLLERS
 from imc_portal.clients import (
+    AnalyticsClient,
     ApplicationsClient,
     BackendClient,
     FederationClient,
     GrowthClient,
     RegistryClient,
+    ResourcesClient,
     SchedulingClient,
 )
 from imc_portal.security import CsrfFailed, Gate, LoginRequired, login_url, visitor_of
@@ -152,6 +156,8 @@ class Backends:
             settings.notifications_url, title="Сервис уведомлений", **common
         )
         self.growth = GrowthClient(settings.growth_url, **common)
+        self.resources = ResourcesClient(settings.resources_url, **common)
+        self.analytics = AnalyticsClient(settings.analytics_url, **common)
         self.primary: BackendClient = self.federation if settings.is_centre else self.registry
 
     @property
@@ -164,6 +170,8 @@ class Backends:
             self.documents,
             self.notifications,
             self.growth,
+            self.resources,
+            self.analytics,
         ]
 
     async def start(self) -> None:
@@ -227,6 +235,8 @@ def create_app(
     controllers.append(ImportController)  # organisations import (both modes)
     if not settings.is_centre:
         controllers += GROWTH_CONTROLLERS  # growth area: the district's growth service
+    controllers += RESOURCES_CONTROLLERS  # resources area: the bank (both modes)
+    controllers += ANALYTICS_CONTROLLERS  # analytics area: exam results (both modes)
 
     async def start() -> None:
         await migrate(database.url, MIGRATIONS)
@@ -299,6 +309,8 @@ def create_app(
             "documents": Provide(_acting(backends.documents), sync_to_thread=False),
             "notifications": Provide(_acting(backends.notifications), sync_to_thread=False),
             "growth": Provide(_acting(backends.growth), sync_to_thread=False),
+            "resources": Provide(_acting(backends.resources), sync_to_thread=False),
+            "analytics": Provide(_acting(backends.analytics), sync_to_thread=False),
         },
         openapi_config=OpenAPIConfig(
             title=f"Портал — {settings.instance_name}", version="0.1.0", path="/schema"

@@ -18,6 +18,15 @@ import httpx
 import msgspec
 import structlog
 
+from imc_portal.api.analytics_schemas import (
+    Analysis,
+    AnalysisSummary,
+    AnalyticsVocabulary,
+    Available,
+    ImportRecord,
+    SavedAnalysis,
+    SchoolView,
+)
 from imc_portal.api.deficit_schemas import CentreDeficits
 from imc_portal.api.growth_schemas import (
     Assignment,
@@ -36,6 +45,16 @@ from imc_portal.api.growth_schemas import (
     Teacher,
     Transcript,
     Vocabulary,
+)
+from imc_portal.api.resources_schemas import (
+    BankEntry,
+    Resource,
+    ResourceBrief,
+    ResourceOrganisation,
+    ResourcePerson,
+    ResourceVocabulary,
+    Revision,
+    SearchResult,
 )
 from imc_portal.api.schemas import (
     Application,
@@ -598,6 +617,133 @@ class GrowthClient(BackendClient):
             Transcript,
             params or None,
             missing="Педагог не найден.",
+        )
+
+
+class _ReadingClient(BackendClient):
+    """A client whose reads bring the service's own Russian refusal to the page (as
+    :meth:`GrowthClient.read` does)."""
+
+    async def read(
+        self, path: str, type_: type[T], params: Params | None = None, *, missing: str = ""
+    ) -> T:
+        """``GET path`` decoded as ``type_``; the service's 404 becomes
+        :class:`BackendNotFoundError` (with ``missing`` or its own message), its other
+        refusals :class:`BackendRefusedError` with its message."""
+        try:
+            return await self.send("GET", path, type_, params=params)
+        except BackendRefusedError as refusal:
+            if refusal.status_code == 404:
+                raise BackendNotFoundError(missing or refusal.message) from refusal
+            raise
+
+
+class ResourcesClient(_ReadingClient):
+    """The resources service: the bank of methodical materials (the district's own, with
+    their review, and the centre's bank), its search in Russian (resources area)."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("title", "Банк методических материалов")
+        super().__init__(base_url, **kwargs)
+
+    async def vocabulary(self) -> ResourceVocabulary:
+        """Kinds, licences, levels, file types and limits with their Russian titles."""
+        return await self.read("/vocabulary", ResourceVocabulary)
+
+    async def search(self, params: Mapping[str, str]) -> SearchResult:
+        """Published resources: ``q`` (any word form), ``scope`` (own, centre, all),
+        ``subject``, ``kind``, ``level``, ``tag``, ``limit``, ``offset``."""
+        return await self.read("/search", SearchResult, {k: v for k, v in params.items() if v})
+
+    async def subjects(self) -> list[str]:
+        """Subjects of published resources."""
+        return await self.read("/subjects", list[str])
+
+    async def resources(self, **filters: str | UUID | None) -> list[ResourceBrief]:
+        """Resources the person works on (a teacher: own; a school: its own; staff: all),
+        filtered by ``status``, ``kind``, ``organisation_id``, ``council``."""
+        params = {name: str(value) for name, value in filters.items() if value}
+        return await self.read("/resources", list[ResourceBrief], params or None)
+
+    async def resource(self, resource_id: UUID) -> Resource:
+        """One resource with its files, comments and the person's actions."""
+        return await self.read(
+            f"/resources/{resource_id}", Resource, missing="Материал не найден в банке."
+        )
+
+    async def revisions(self, resource_id: UUID) -> list[Revision]:
+        """Every revision of a resource, newest first."""
+        return await self.read(f"/resources/{resource_id}/revisions", list[Revision])
+
+    async def bank(
+        self, *, status: str | None = None, origin_district: str | None = None
+    ) -> list[BankEntry]:
+        """Entries of the centre's bank (withdrawn ones: staff)."""
+        params = {
+            name: value
+            for name, value in (("status", status), ("origin_district", origin_district))
+            if value
+        }
+        return await self.read("/bank", list[BankEntry], params or None)
+
+    async def bank_entry(self, resource_id: UUID) -> BankEntry:
+        """One entry of the centre's bank."""
+        return await self.read(
+            f"/bank/{resource_id}", BankEntry, missing="Материала нет в банке ММЦ."
+        )
+
+    async def people(self, *, organisation_id: UUID | None = None) -> list[ResourcePerson]:
+        """People who may be named authors (a school: its own; a teacher: themself)."""
+        params = {"organisation_id": str(organisation_id)} if organisation_id else None
+        return await self.read("/people", list[ResourcePerson], params)
+
+    async def organisations(self) -> list[ResourceOrganisation]:
+        """Organisations of the registry."""
+        return await self.read("/organisations", list[ResourceOrganisation])
+
+
+class AnalyticsClient(_ReadingClient):
+    """The analytics service: state exam results (ГИА), their analysis over the years,
+    saved analyses with recommendations (analytics area)."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        kwargs.setdefault("title", "Сервис анализа результатов ГИА")
+        super().__init__(base_url, **kwargs)
+
+    async def vocabulary(self) -> AnalyticsVocabulary:
+        """Exams, statuses, reasons, the import's headers and the rules' numbers."""
+        return await self.read("/vocabulary", AnalyticsVocabulary)
+
+    async def available(self, *, school_id: UUID | None = None) -> list[Available]:
+        """Exams and subjects with results (a school: its own)."""
+        params = {"school_id": str(school_id)} if school_id else None
+        return await self.read("/results/available", list[Available], params)
+
+    async def imports(self) -> list[ImportRecord]:
+        """Accepted files, newest first."""
+        return await self.read("/results/imports", list[ImportRecord])
+
+    async def analysis(self, query: Mapping[str, str]) -> Analysis:
+        """The analysis counted now: ``exam``, ``subject``, ``years``, ``district``."""
+        return await self.read("/analysis", Analysis, {k: v for k, v in query.items() if v})
+
+    async def school(self, school_id: UUID, query: Mapping[str, str]) -> SchoolView:
+        """One school over the years beside its district's mean."""
+        return await self.read(
+            f"/schools/{school_id}/results",
+            SchoolView,
+            {k: v for k, v in query.items() if v},
+        )
+
+    async def analyses(self, **filters: str | None) -> list[AnalysisSummary]:
+        """Saved analyses, latest changed first."""
+        params = {name: value for name, value in filters.items() if value}
+        return await self.read("/analyses", list[AnalysisSummary], params or None)
+
+    async def saved(self, analysis_id: UUID) -> SavedAnalysis:
+        """One saved analysis with its problems."""
+        return await self.read(
+            f"/analyses/{analysis_id}", SavedAnalysis, missing="Анализ не найден."
         )
 
 

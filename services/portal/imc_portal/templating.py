@@ -190,6 +190,10 @@ def nav_items(mode: str, visitor: Visitor | None) -> list[tuple[str, str, str]]:
     # growth area: professional development (the district's growth service)
     if mode == "district":
         items += growth_nav_items(visitor.role)
+    # resources area: the bank of methodical materials (both modes)
+    items += resources_nav_items(visitor.role)
+    # analytics area: state exam results (staff; a school its own results)
+    items += analytics_nav_items(visitor.role)
     # council area: meetings of the methodical council and the orders journal
     if visitor.role in STAFF | COUNCIL:
         items += [("/council", "council", "Методический совет"), ("/orders", "orders", "Приказы")]
@@ -208,6 +212,22 @@ def growth_nav_items(role: Role) -> list[tuple[str, str, str]]:
         ]
     if role is Role.SCHOOL_REPRESENTATIVE:
         return [("/growth/teachers", "growth", "Развитие педагогов")]
+    return []
+
+
+def resources_nav_items(role: Role) -> list[tuple[str, str, str]]:
+    """The resources area's menu item (every role of the instance reads the bank)."""
+    if role is Role.SERVICE:
+        return []
+    return [("/resources", "resources", "Банк методических материалов")]
+
+
+def analytics_nav_items(role: Role) -> list[tuple[str, str, str]]:
+    """The analytics area's menu item: staff, and a school for its own results."""
+    if role in STAFF:
+        return [("/analytics", "analytics", "Анализ результатов ГИА")]
+    if role is Role.SCHOOL_REPRESENTATIVE:
+        return [("/analytics/school", "analytics", "Результаты ГИА")]
     return []
 
 
