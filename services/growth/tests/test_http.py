@@ -541,6 +541,8 @@ async def test_course_evidence_upload_review_and_access(client: Any, h: Any) -> 
     submitted = sent.json()["steps"][0]
     assert submitted["status"] == "submitted"
     assert submitted["evidence"]["filename"] == "Удостоверение.pdf"
+    waiting = await client.get("/routes", params={"awaiting_review": "true"})
+    assert [r["id"] for r in waiting.json()] == [sent.json()["id"]]
 
     returned = await client.post(
         f"{url}/return", json={"reason": "Нет подписи и печати организации"}
@@ -552,6 +554,7 @@ async def test_course_evidence_upload_review_and_access(client: Any, h: Any) -> 
     )
     approved = await client.post(f"{url}/approve", json={"completed_on": _today().isoformat()})
     assert approved.status_code == 200 and approved.json()["steps"][0]["status"] == "done"
+    assert (await client.get("/routes", params={"awaiting_review": "true"})).json() == []
     assert (
         await client.post(f"{url}/evidence", auth=h.as_teacher(h.ANNA), **upload("u.pdf", PDF))
     ).status_code == 409

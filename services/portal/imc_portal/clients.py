@@ -571,12 +571,21 @@ class GrowthClient(BackendClient):
         return await self.read(f"/deficits/{deficit_id}/suggestions", Suggestions)
 
     async def routes(
-        self, *, person_id: UUID | None = None, school_year: str | None = None
+        self,
+        *,
+        person_id: UUID | None = None,
+        school_year: str | None = None,
+        awaiting_review: bool = False,
     ) -> list[RouteBrief]:
-        """Routes with their progress (a teacher: own; a school: its teachers')."""
+        """Routes with their progress (a teacher: own; a school: its teachers');
+        ``awaiting_review``: only those with a course certificate waiting for approval."""
         params = {
             name: str(value)
-            for name, value in (("person_id", person_id), ("school_year", school_year))
+            for name, value in (
+                ("person_id", person_id),
+                ("school_year", school_year),
+                ("awaiting_review", "true" if awaiting_review else ""),
+            )
             if value
         }
         return await self.read("/routes", list[RouteBrief], params or None)

@@ -963,6 +963,8 @@ async def routes(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
     claims = _g().record(request)
     person = request.query_params.get("person_id")
     rows = _scoped(claims, [_brief(_g().route)])
+    if request.query_params.get("awaiting_review") == "true":
+        rows = [r for r in rows if any(s["status"] == "submitted" for s in _g().route["steps"])]
     return [r for r in rows if not person or r["person_id"] == person]
 
 

@@ -423,6 +423,7 @@ class RouteController(Controller):
         database: Database,
         person_id: UUID | None = None,
         school_year: str | None = None,
+        awaiting_review: bool = False,
     ) -> list[schemas.RouteBrief]:
         person, organisation = _scope(current(request), person_id)
         return await routes.list_routes(
@@ -430,6 +431,7 @@ class RouteController(Controller):
             person_id=person,
             organisation_id=organisation,
             school_year=school_year,
+            awaiting_review=awaiting_review,
         )
 
     @post("/", summary="Open a teacher's route for a school year", opt=STAFF_ONLY)

@@ -578,8 +578,10 @@ async def list_routes(
     person_id: UUID | None = None,
     organisation_id: UUID | None = None,
     school_year: str | None = None,
+    awaiting_review: bool = False,
 ) -> list[RouteBrief]:
-    """Routes, newest school year first, with their progress."""
+    """Routes, newest school year first, with their progress; ``awaiting_review``: only
+    those with a course certificate sent and not yet approved or returned."""
     done = sa.func.coalesce(sa.func.sum(sa.case((RouteStep.status == "done", 1), else_=0)), 0)
     query = (
         sa.select(Route, Teacher, sa.func.count(RouteStep.id), done)
@@ -594,6 +596,9 @@ async def list_routes(
         query = query.where(Teacher.organisation_id == organisation_id)
     if school_year:
         query = query.where(Route.school_year == school_year)
+    if awaiting_review:
+        submitted = sa.select(RouteStep.route_id).where(RouteStep.status == "submitted")
+        query = query.where(Route.id.in_(submitted))
     async with database.sessions() as session:
         rows = (await session.execute(query)).all()
     return [

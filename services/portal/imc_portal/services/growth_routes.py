@@ -69,8 +69,6 @@ STEP_KINDS = (
     ("mentoring", "наставничество (тьюторское сопровождение)"),
 )
 ASSIGNMENT_KINDS = (("tutor", "педагог-тьютор"), ("mentor", "наставник"))
-PENDING_LOOKUPS = 60
-"""Routes read (at most) to find course certificates awaiting approval."""
 PENDING_CONCURRENCY = 6
 
 
@@ -492,19 +490,16 @@ class PendingEvidence:
 
 
 async def pending_evidence(growth: GrowthClient) -> list[PendingEvidence]:
-    """Course certificates awaiting approval, oldest first.
-
-    The growth service has no list of them, so the routes that still have unfinished
-    steps are read (at most :data:`PENDING_LOOKUPS`, a few at a time).
-    """
-    briefs = [b for b in await growth.routes() if b.steps_done < b.steps_total]
+    """Course certificates awaiting approval, oldest first: the growth service names the
+    routes that hold one, and those are read (a few at a time) for their steps."""
+    briefs = await growth.routes(awaiting_review=True)
     gate = asyncio.Semaphore(PENDING_CONCURRENCY)
 
     async def read(route_id: UUID) -> Route:
         async with gate:
             return await growth.route(route_id)
 
-    routes = await asyncio.gather(*(read(b.id) for b in briefs[:PENDING_LOOKUPS]))
+    routes = await asyncio.gather(*(read(b.id) for b in briefs))
     found = [PendingEvidence(r, s) for r in routes for s in r.steps if s.awaits_review]
     return sorted(
         found,
